@@ -1,0 +1,12 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * cmds.h: the subcommands of `valise`.  Each lives in cmd_<name>.c, parses
+ * its own options, reports its own errors, and returns an exit status from
+ * node/util.h.  cli.c dispatches to them from one table.
+ */
+#ifndef CMDS_H
+#define CMDS_H
+
+int	cmd_version_main(int argc, char **argv);
+
+#endif /* CMDS_H */

@@ -1,0 +1,83 @@
+# SPDX-License-Identifier: ISC
+#
+# lib.sh: TAP helpers for the shell tests.  Source it, then:
+#	plan N | done_testing
+#	ok COND-EXIT-STATUS DESC ; is GOT WANT DESC ; run_is STATUS DESC -- CMD...
+# Each test gets its own directory $T, removed at exit.  The binaries are
+# $VALISE and $VALISED (from VALISE_BUILD, set by the Makefile).
+
+: "${VALISE_BUILD:=$(cd "$(dirname "$0")/.." && pwd)/build}"
+: "${VALISE_SRC:=$(cd "$(dirname "$0")/.." && pwd)}"
+VALISE="$VALISE_BUILD/valise"
+VALISED="$VALISE_BUILD/valised"
+export VALISE VALISED VALISE_BUILD VALISE_SRC
+
+_tap_n=0
+_tap_failed=0
+_tap_planned=
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/valise-test.XXXXXX") || {
+	echo "Bail out! mktemp failed"
+	exit 255
+}
+_tap_cleanup() {
+	if [ -n "${TAP_CLEANUP:-}" ]; then
+		eval "$TAP_CLEANUP" || :
+	fi
+	rm -rf "$T"
+}
+trap _tap_cleanup EXIT
+trap 'exit 129' HUP INT TERM
+
+plan() { _tap_planned=$1; echo "1..$1"; }
+diag() { echo "# $*" >&2; }
+
+ok() {	# ok STATUS DESC: passes when STATUS is 0
+	_tap_n=$((_tap_n + 1))
+	if [ "$1" -eq 0 ]; then
+		echo "ok $_tap_n - $2"
+	else
+		echo "not ok $_tap_n - $2"
+		_tap_failed=$((_tap_failed + 1))
+	fi
+}
+
+is() {	# is GOT WANT DESC
+	if [ "$1" = "$2" ]; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "     got: '$1'"
+		diag "expected: '$2'"
+	fi
+}
+
+# run CMD...: run a command, keep its status in $rc, stdout in $out,
+# stderr in $err (files $T/out and $T/err hold them too).
+run() {
+	"$@" >"$T/out" 2>"$T/err" </dev/null
+	rc=$?
+	out=$(cat "$T/out")
+	err=$(cat "$T/err")
+}
+
+# like GOT PATTERN DESC: grep -E match
+like() {
+	if printf '%s\n' "$1" | grep -Eq -- "$2"; then
+		ok 0 "$3"
+	else
+		ok 1 "$3"
+		diag "'$1' does not match /$2/"
+	fi
+}
+
+done_testing() {
+	if [ -z "$_tap_planned" ]; then
+		echo "1..$_tap_n"
+	elif [ "$_tap_planned" -ne "$_tap_n" ]; then
+		diag "planned $_tap_planned tests, ran $_tap_n"
+		exit 255
+	fi
+	[ "$_tap_failed" -eq 0 ] || exit 1
+	exit 0
+}
