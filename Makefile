@@ -134,7 +134,8 @@ check: deps
 
 # Any sanitizer report aborts the program, so prove sees the failure.
 ASAN_ENV = ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
-           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1
+           UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 \
+           LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 check-asan: deps
 	$(Q)$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=build-asan SAN=1 check-run
 
@@ -160,7 +161,7 @@ fuzz: deps
 	    n=$${f##*/}; c=tests/fuzz/corpus/$${n#fuzz_}; \
 	    rm -rf build-fuzz/new/$$n; mkdir -p build-fuzz/new/$$n; \
 	    echo "fuzz: $$n for $(FUZZ_SECONDS)s on $$c"; \
-	    $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
+	    $(ASAN_ENV) $$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=2048 \
 	        -print_final_stats=1 -artifact_prefix=build-fuzz/$$n- \
 	        build-fuzz/new/$$n $$c >build-fuzz/$$n.log 2>&1 || \
 	        { tail -n 40 build-fuzz/$$n.log; exit 1; }; \
