@@ -31,4 +31,18 @@ like "$out" '^valised [0-9]+\.[0-9]+\.[0-9]+$' "valised --version prints the ver
 run "$VALISED" --bogus
 is "$rc" 2 "valised with an unknown option exits 2"
 
+run "$VALISED" -c "$VALISE_SRC/tests/data/issue-example.conf" --check-config
+is "$rc" 0 "valised --check-config accepts the issue's example"
+
+printf 'node = { name = "x"; colour = 1; };\nextra = 2;\n' >"$T/bad.conf"
+run "$VALISED" -c "$T/bad.conf" --check-config
+is "$rc" 2 "valised --check-config exits 2 on a bad file"
+like "$err" "bad.conf:1: node: unknown setting 'colour'" "names file, line, setting"
+like "$err" "bad.conf:2: unknown setting 'extra'" "and every other error"
+like "$err" "missing required setting 'state_dir'" "including missing settings"
+
+run "$VALISED" -c "$T/missing.conf" --check-config
+is "$rc" 2 "a missing configuration file exits 2"
+like "$err" "missing.conf: cannot read" "and says so"
+
 done_testing
