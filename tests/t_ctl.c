@@ -33,6 +33,19 @@ frame_from(const void *raw, size_t len, size_t max, struct ctl_msg **m)
 	return r;
 }
 
+/* A frame around text with a correct length header. */
+static int
+json_frame(const char *text, struct ctl_msg **m)
+{
+	uint8_t raw[256];
+	size_t n = strlen(text);
+
+	raw[0] = raw[1] = raw[2] = 0;
+	raw[3] = (uint8_t)n;
+	memcpy(raw + 4, text, n);
+	return frame_from(raw, n + 4, 100, m);
+}
+
 static void
 test_round_trip(void)
 {
@@ -110,13 +123,13 @@ test_bad_frames(void)
 	is(frame_from("\xff\xff\xff\xff", 4, CTL_FRAME_MAX, &m), -EMSGSIZE,
 	    "a 4 GiB length is refused");
 	is(frame_from("\0\0\0\0", 4, 100, &m), -EBADMSG, "an empty frame");
-	is(frame_from("\0\0\0\x03{{{", 7, 100, &m), -EBADMSG, "garbage JSON");
-	is(frame_from("\0\0\0\x02[]", 6, 100, &m), -EBADMSG,
-	    "JSON that is not an object");
-	is(frame_from("\0\0\0\x0f{\"a\":1,\"a\":2}", 19, 100, &m), -EBADMSG,
+	is(json_frame("{{{", &m), -EBADMSG, "garbage JSON");
+	is(json_frame("[]", &m), -EBADMSG, "JSON that is not an object");
+	is(json_frame("{\"a\":1,\"a\":2}", &m), -EBADMSG,
 	    "duplicate keys refused");
-	is(frame_from("\0\0\0\x0a{\"a\":\"\xff\"}x", 14, 100, &m), -EBADMSG,
+	is(json_frame("{\"a\":\"\xff\"}", &m), -EBADMSG,
 	    "invalid UTF-8 refused");
+	is(json_frame("{\"a\":1} {}", &m), -EBADMSG, "trailing data refused");
 	ok(m == NULL, "no message on error");
 }
 
