@@ -1,0 +1,607 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * store: queue, de-duplication, inbox and sent tables on node/db.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "node/db.h"
+#include "node/store.h"
+
+/* Statements prepared once at open, by index. */
+enum {
+	Q_ENQUEUE, Q_DUE, Q_DEQUEUE, Q_DEFER, Q_WAKE, Q_EXPIRED, Q_SIZE,
+	Q_SEEN, Q_INBOX_ADD, Q_INBOX_LIST, Q_INBOX_GET, Q_INBOX_READ,
+	Q_SENT_ADD, Q_SENT_UPDATE, Q_SENT_UPDATE_NODE, Q_SENT_ONE, Q_SENT_ALL,
+	Q_COUNT
+};
+
+static const char *const sql[Q_COUNT] = {
+	[Q_ENQUEUE] = "INSERT INTO queue(kind, id, dest, next_hop, origin, "
+	    "precedence, expires, bytes, next_try, attempts) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0)",
+	[Q_DUE] = "SELECT seq, kind, id, dest, next_hop, origin, precedence, "
+	    "expires, attempts, bytes FROM queue WHERE next_hop = ?1 AND "
+	    "next_try <= ?2 ORDER BY precedence, seq LIMIT ?3",
+	[Q_DEQUEUE] = "DELETE FROM queue WHERE kind = ?1 AND id = ?2 AND "
+	    "dest = ?3",
+	[Q_DEFER] = "UPDATE queue SET next_try = ?2, attempts = attempts + 1 "
+	    "WHERE seq = ?1",
+	[Q_WAKE] = "UPDATE queue SET next_try = 0 WHERE next_hop = ?1",
+	[Q_EXPIRED] = "SELECT seq, kind, id, dest, next_hop, origin, "
+	    "precedence, expires, attempts, bytes FROM queue "
+	    "WHERE expires <= ?1 ORDER BY seq LIMIT ?2",
+	[Q_SIZE] = "SELECT precedence, count(*), coalesce(sum(length(bytes)), 0) "
+	    "FROM queue WHERE next_hop = ?1 GROUP BY precedence",
+	[Q_SEEN] = "INSERT OR IGNORE INTO seen(kind, id, dest, at) "
+	    "VALUES (?1, ?2, ?3, ?4)",
+	[Q_INBOX_ADD] = "INSERT OR IGNORE INTO inbox(id, login, origin, label, "
+	    "precedence, created, received, subject, envelope, read_at) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
+	[Q_INBOX_LIST] = "SELECT id, login, origin, label, precedence, created, "
+	    "received, read_at, subject FROM inbox WHERE login = ?1 OR "
+	    "login = '' ORDER BY received DESC, rowid DESC",
+	[Q_INBOX_GET] = "SELECT id, login, origin, label, precedence, created, "
+	    "received, read_at, subject, envelope FROM inbox WHERE id = ?1 AND "
+	    "(login = ?2 OR login = '') ORDER BY login DESC LIMIT 1",
+	[Q_INBOX_READ] = "UPDATE inbox SET read_at = ?3 WHERE id = ?1 AND "
+	    "(login = ?2 OR login = '') AND read_at = 0",
+	[Q_SENT_ADD] = "INSERT OR IGNORE INTO sent(id, rcpt, node, label, "
+	    "created, updated, status, via, reason) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
+	[Q_SENT_UPDATE] = "UPDATE sent SET status = ?3, via = coalesce(?4, via), "
+	    "reason = coalesce(?5, reason), updated = ?6 WHERE id = ?1 AND "
+	    "rcpt = ?2 AND (status < ?3 OR ?3 >= 4) AND status < 4",
+	[Q_SENT_UPDATE_NODE] = "UPDATE sent SET status = ?3, "
+	    "via = coalesce(?4, via), reason = coalesce(?5, reason), "
+	    "updated = ?6 WHERE id = ?1 AND node = ?2 AND "
+	    "(status < ?3 OR ?3 >= 4) AND status < 4",
+	[Q_SENT_ONE] = "SELECT id, rcpt, label, created, updated, status, via, "
+	    "reason FROM sent WHERE id = ?1 ORDER BY rcpt",
+	[Q_SENT_ALL] = "SELECT id, rcpt, label, created, updated, status, via, "
+	    "reason FROM sent ORDER BY created DESC, id, rcpt",
+};
+
+static const struct db_migration migrations[] = {
+	{ 1,
+	  "CREATE TABLE queue ("
+	  " seq INTEGER PRIMARY KEY,"
+	  " kind INTEGER NOT NULL, id BLOB NOT NULL, dest TEXT NOT NULL,"
+	  " next_hop TEXT NOT NULL, origin TEXT NOT NULL,"
+	  " precedence INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	  " bytes BLOB NOT NULL, next_try INTEGER NOT NULL,"
+	  " attempts INTEGER NOT NULL,"
+	  " UNIQUE (kind, id, dest));"
+	  "CREATE INDEX queue_hop ON queue(next_hop, precedence, seq);"
+	  "CREATE INDEX queue_expiry ON queue(expires);"
+	  "CREATE TABLE seen ("
+	  " kind INTEGER NOT NULL, id BLOB NOT NULL, dest TEXT NOT NULL,"
+	  " at INTEGER NOT NULL, PRIMARY KEY (kind, id, dest)) WITHOUT ROWID;"
+	  "CREATE TABLE inbox ("
+	  " id BLOB NOT NULL, login TEXT NOT NULL, origin TEXT NOT NULL,"
+	  " label TEXT NOT NULL, precedence INTEGER NOT NULL,"
+	  " created INTEGER NOT NULL, received INTEGER NOT NULL,"
+	  " subject TEXT NOT NULL, envelope BLOB NOT NULL,"
+	  " read_at INTEGER NOT NULL, UNIQUE (id, login));"
+	  "CREATE INDEX inbox_login ON inbox(login, received);"
+	  "CREATE TABLE sent ("
+	  " id BLOB NOT NULL, rcpt TEXT NOT NULL, node TEXT NOT NULL,"
+	  " label TEXT NOT NULL, created INTEGER NOT NULL,"
+	  " updated INTEGER NOT NULL, status INTEGER NOT NULL,"
+	  " via TEXT, reason TEXT, PRIMARY KEY (id, rcpt));"
+	  "CREATE INDEX sent_node ON sent(id, node);" },
+};
+
+struct store {
+	struct db	*db;
+	struct db_stmt	*q[Q_COUNT];
+};
+
+int
+store_open(struct store **sp, const char *path, const uint8_t key[32])
+{
+	struct store *s;
+	size_t i;
+	int r;
+
+	*sp = NULL;
+	if ((s = calloc(1, sizeof(*s))) == NULL)
+		return -ENOMEM;
+	if ((r = db_open(&s->db, path, key, DB_CREATE)) != 0)
+		goto fail;
+	if ((r = db_migrate(s->db, migrations,
+	    sizeof(migrations) / sizeof(migrations[0]))) != 0)
+		goto fail;
+	for (i = 0; i < Q_COUNT; i++)
+		if ((r = db_prepare(s->db, &s->q[i], sql[i])) != 0)
+			goto fail;
+	*sp = s;
+	return 0;
+fail:
+	store_close(&s);
+	return r;
+}
+
+void
+store_close(struct store **sp)
+{
+	struct store *s;
+	size_t i;
+
+	if (sp == NULL || (s = *sp) == NULL)
+		return;
+	for (i = 0; i < Q_COUNT; i++)
+		db_finalize(s->q[i]);
+	db_close(s->db);
+	free(s);
+	*sp = NULL;
+}
+
+int
+store_begin(struct store *s)
+{
+	return db_begin(s->db);
+}
+
+int
+store_commit(struct store *s)
+{
+	return db_commit(s->db);
+}
+
+int
+store_rollback(struct store *s)
+{
+	return db_rollback(s->db);
+}
+
+/* Run a statement with no result rows; reset it on every path. */
+static int
+run(struct db_stmt *st)
+{
+	int r = db_step(st);
+
+	db_reset(st);
+	return r == DB_DONE ? 0 : r < 0 ? r : -EPROTO;
+}
+
+static void
+copy_text(char *dst, size_t cap, const char *src)
+{
+	size_t n = src != NULL ? strlen(src) : 0;
+
+	if (n >= cap)
+		n = cap - 1;
+	memcpy(dst, src != NULL ? src : "", n);
+	dst[n] = '\0';
+}
+
+static int
+copy_id(uint8_t id[STORE_ID_BYTES], struct db_stmt *st, int col)
+{
+	size_t len;
+	const void *p = db_col_blob(st, col, &len);
+
+	if (len != STORE_ID_BYTES)
+		return -EBADMSG;
+	memcpy(id, p, STORE_ID_BYTES);
+	return 0;
+}
+
+int
+store_enqueue(struct store *s, const struct store_item *it)
+{
+	struct db_stmt *st = s->q[Q_ENQUEUE];
+	int r;
+
+	if ((r = db_bind_int(st, 1, it->kind)) != 0 ||
+	    (r = db_bind_blob(st, 2, it->id, STORE_ID_BYTES)) != 0 ||
+	    (r = db_bind_text(st, 3, it->dest)) != 0 ||
+	    (r = db_bind_text(st, 4, it->next_hop)) != 0 ||
+	    (r = db_bind_text(st, 5, it->origin)) != 0 ||
+	    (r = db_bind_int(st, 6, it->precedence)) != 0 ||
+	    (r = db_bind_int(st, 7, it->expires)) != 0 ||
+	    (r = db_bind_blob(st, 8, it->bytes, it->len)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return run(st);
+}
+
+void
+store_item_clear(struct store_item *it)
+{
+	free(it->bytes);
+	memset(it, 0, sizeof(*it));
+}
+
+/* Read queue rows (the column order of Q_DUE and Q_EXPIRED). */
+static int
+read_items(struct db_stmt *st, struct store_item *items, size_t max,
+    size_t *n)
+{
+	const void *p;
+	size_t len;
+	int r;
+
+	*n = 0;
+	while (*n < max && (r = db_step(st)) == DB_ROW) {
+		struct store_item *it = &items[*n];
+
+		memset(it, 0, sizeof(*it));
+		it->seq = db_col_int(st, 0);
+		it->kind = (enum store_kind)db_col_int(st, 1);
+		if ((r = copy_id(it->id, st, 2)) != 0)
+			goto fail;
+		copy_text(it->dest, sizeof(it->dest), db_col_text(st, 3));
+		copy_text(it->next_hop, sizeof(it->next_hop),
+		    db_col_text(st, 4));
+		copy_text(it->origin, sizeof(it->origin), db_col_text(st, 5));
+		it->precedence = (int)db_col_int(st, 6);
+		it->expires = db_col_int(st, 7);
+		it->attempts = (int)db_col_int(st, 8);
+		p = db_col_blob(st, 9, &len);
+		if ((it->bytes = malloc(len > 0 ? len : 1)) == NULL) {
+			r = -ENOMEM;
+			goto fail;
+		}
+		memcpy(it->bytes, p, len);
+		it->len = len;
+		(*n)++;
+	}
+	if (*n < max && r != DB_DONE)
+		goto fail;
+	db_reset(st);
+	return 0;
+fail:
+	while (*n > 0)
+		store_item_clear(&items[--(*n)]);
+	db_reset(st);
+	return r < 0 ? r : -EBADMSG;
+}
+
+int
+store_due(struct store *s, const char *next_hop, int64_t now_ms,
+    struct store_item *items, size_t max, size_t *n)
+{
+	struct db_stmt *st = s->q[Q_DUE];
+	int r;
+
+	*n = 0;
+	if ((r = db_bind_text(st, 1, next_hop)) != 0 ||
+	    (r = db_bind_int(st, 2, now_ms)) != 0 ||
+	    (r = db_bind_int(st, 3, (int64_t)max)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return read_items(st, items, max, n);
+}
+
+int
+store_expired(struct store *s, int64_t now, struct store_item *items,
+    size_t max, size_t *n)
+{
+	struct db_stmt *st = s->q[Q_EXPIRED];
+	int r;
+
+	*n = 0;
+	if ((r = db_bind_int(st, 1, now)) != 0 ||
+	    (r = db_bind_int(st, 2, (int64_t)max)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return read_items(st, items, max, n);
+}
+
+int
+store_dequeue(struct store *s, enum store_kind kind,
+    const uint8_t id[STORE_ID_BYTES], const char *dest)
+{
+	struct db_stmt *st = s->q[Q_DEQUEUE];
+	int r;
+
+	if ((r = db_bind_int(st, 1, kind)) != 0 ||
+	    (r = db_bind_blob(st, 2, id, STORE_ID_BYTES)) != 0 ||
+	    (r = db_bind_text(st, 3, dest)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return run(st);
+}
+
+int
+store_defer(struct store *s, int64_t seq, int64_t next_try_ms)
+{
+	struct db_stmt *st = s->q[Q_DEFER];
+	int r;
+
+	if ((r = db_bind_int(st, 1, seq)) != 0 ||
+	    (r = db_bind_int(st, 2, next_try_ms)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return run(st);
+}
+
+int
+store_wake(struct store *s, const char *next_hop)
+{
+	struct db_stmt *st = s->q[Q_WAKE];
+	int r;
+
+	if ((r = db_bind_text(st, 1, next_hop)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return run(st);
+}
+
+int
+store_queue_size(struct store *s, const char *next_hop, int64_t *bytes,
+    int64_t counts[4])
+{
+	struct db_stmt *st = s->q[Q_SIZE];
+	int r;
+
+	*bytes = 0;
+	memset(counts, 0, 4 * sizeof(counts[0]));
+	if ((r = db_bind_text(st, 1, next_hop)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	while ((r = db_step(st)) == DB_ROW) {
+		int64_t p = db_col_int(st, 0);
+
+		if (p >= 0 && p < 4)
+			counts[p] = db_col_int(st, 1);
+		*bytes += db_col_int(st, 2);
+	}
+	db_reset(st);
+	return r == DB_DONE ? 0 : r;
+}
+
+int
+store_mark_seen(struct store *s, enum store_kind kind,
+    const uint8_t id[STORE_ID_BYTES], const char *dest, int64_t now)
+{
+	struct db_stmt *st = s->q[Q_SEEN];
+	int r;
+
+	if ((r = db_bind_int(st, 1, kind)) != 0 ||
+	    (r = db_bind_blob(st, 2, id, STORE_ID_BYTES)) != 0 ||
+	    (r = db_bind_text(st, 3, dest)) != 0 ||
+	    (r = db_bind_int(st, 4, now)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	if ((r = run(st)) != 0)
+		return r;
+	return db_changes(s->db) == 0 ? -EEXIST : 0;
+}
+
+int
+store_inbox_add(struct store *s, const struct store_inbox_row *row,
+    const uint8_t *envelope, size_t len)
+{
+	struct db_stmt *st = s->q[Q_INBOX_ADD];
+	int r;
+
+	if ((r = db_bind_blob(st, 1, row->id, STORE_ID_BYTES)) != 0 ||
+	    (r = db_bind_text(st, 2, row->login)) != 0 ||
+	    (r = db_bind_text(st, 3, row->origin)) != 0 ||
+	    (r = db_bind_text(st, 4, row->label)) != 0 ||
+	    (r = db_bind_int(st, 5, row->precedence)) != 0 ||
+	    (r = db_bind_int(st, 6, row->created)) != 0 ||
+	    (r = db_bind_int(st, 7, row->received)) != 0 ||
+	    (r = db_bind_text(st, 8, row->subject)) != 0 ||
+	    (r = db_bind_blob(st, 9, envelope, len)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	if ((r = run(st)) != 0)
+		return r;
+	return db_changes(s->db) == 0 ? -EEXIST : 0;
+}
+
+static int
+read_inbox_row(struct db_stmt *st, struct store_inbox_row *row)
+{
+	memset(row, 0, sizeof(*row));
+	if (copy_id(row->id, st, 0) != 0)
+		return -EBADMSG;
+	copy_text(row->login, sizeof(row->login), db_col_text(st, 1));
+	copy_text(row->origin, sizeof(row->origin), db_col_text(st, 2));
+	copy_text(row->label, sizeof(row->label), db_col_text(st, 3));
+	row->precedence = (int)db_col_int(st, 4);
+	row->created = db_col_int(st, 5);
+	row->received = db_col_int(st, 6);
+	row->read_at = db_col_int(st, 7);
+	copy_text(row->subject, sizeof(row->subject), db_col_text(st, 8));
+	return 0;
+}
+
+/* Collect rows with a reader into a growing array. */
+static int
+collect(struct db_stmt *st, size_t elem, int (*read)(struct db_stmt *,
+    void *), void **rows, size_t *n)
+{
+	size_t cap = 0;
+	void *arr = NULL, *grown;
+	int r;
+
+	*rows = NULL;
+	*n = 0;
+	while ((r = db_step(st)) == DB_ROW) {
+		if (*n == cap) {
+			cap = cap ? cap * 2 : 16;
+			if ((grown = reallocarray(arr, cap, elem)) == NULL) {
+				r = -ENOMEM;
+				break;
+			}
+			arr = grown;
+		}
+		if ((r = read(st, (char *)arr + *n * elem)) != 0)
+			break;
+		(*n)++;
+	}
+	db_reset(st);
+	if (r != DB_DONE) {
+		free(arr);
+		*n = 0;
+		return r < 0 ? r : -EBADMSG;
+	}
+	*rows = arr;
+	return 0;
+}
+
+static int
+read_inbox_any(struct db_stmt *st, void *row)
+{
+	return read_inbox_row(st, row);
+}
+
+int
+store_inbox_list(struct store *s, const char *login,
+    struct store_inbox_row **rows, size_t *n)
+{
+	struct db_stmt *st = s->q[Q_INBOX_LIST];
+	int r;
+
+	if ((r = db_bind_text(st, 1, login)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return collect(st, sizeof(**rows), read_inbox_any, (void **)rows, n);
+}
+
+int
+store_inbox_get(struct store *s, const uint8_t id[STORE_ID_BYTES],
+    const char *login, struct store_inbox_row *row, uint8_t **envelope,
+    size_t *len)
+{
+	struct db_stmt *st = s->q[Q_INBOX_GET];
+	const void *p;
+	int r;
+
+	*envelope = NULL;
+	*len = 0;
+	if ((r = db_bind_blob(st, 1, id, STORE_ID_BYTES)) != 0 ||
+	    (r = db_bind_text(st, 2, login)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	if ((r = db_step(st)) != DB_ROW) {
+		db_reset(st);
+		return r == DB_DONE ? -ENOENT : r;
+	}
+	if ((r = read_inbox_row(st, row)) == 0) {
+		p = db_col_blob(st, 9, len);
+		if ((*envelope = malloc(*len > 0 ? *len : 1)) == NULL)
+			r = -ENOMEM;
+		else
+			memcpy(*envelope, p, *len);
+	}
+	db_reset(st);
+	return r;
+}
+
+int
+store_inbox_mark_read(struct store *s, const uint8_t id[STORE_ID_BYTES],
+    const char *login, int64_t now)
+{
+	struct db_stmt *st = s->q[Q_INBOX_READ];
+	int r;
+
+	if ((r = db_bind_blob(st, 1, id, STORE_ID_BYTES)) != 0 ||
+	    (r = db_bind_text(st, 2, login)) != 0 ||
+	    (r = db_bind_int(st, 3, now)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return run(st);
+}
+
+int
+store_sent_add(struct store *s, const struct store_sent_row *row)
+{
+	struct db_stmt *st = s->q[Q_SENT_ADD];
+	const char *at = strchr(row->rcpt, '@');
+	int r;
+
+	if ((r = db_bind_blob(st, 1, row->id, STORE_ID_BYTES)) != 0 ||
+	    (r = db_bind_text(st, 2, row->rcpt)) != 0 ||
+	    (r = db_bind_text(st, 3, at != NULL ? at + 1 : row->rcpt)) != 0 ||
+	    (r = db_bind_text(st, 4, row->label)) != 0 ||
+	    (r = db_bind_int(st, 5, row->created)) != 0 ||
+	    (r = db_bind_int(st, 6, row->status)) != 0 ||
+	    (r = db_bind_text(st, 7, row->via[0] ? row->via : NULL)) != 0 ||
+	    (r = db_bind_text(st, 8, row->reason[0] ? row->reason : NULL))
+	    != 0) {
+		db_reset(st);
+		return r;
+	}
+	return run(st);
+}
+
+int
+store_sent_update(struct store *s, const uint8_t id[STORE_ID_BYTES],
+    const char *rcpt_or_node, enum store_status status, const char *via,
+    const char *reason, int64_t now)
+{
+	struct db_stmt *st = strchr(rcpt_or_node, '@') != NULL ?
+	    s->q[Q_SENT_UPDATE] : s->q[Q_SENT_UPDATE_NODE];
+	int r;
+
+	if ((r = db_bind_blob(st, 1, id, STORE_ID_BYTES)) != 0 ||
+	    (r = db_bind_text(st, 2, rcpt_or_node)) != 0 ||
+	    (r = db_bind_int(st, 3, status)) != 0 ||
+	    (r = db_bind_text(st, 4, via)) != 0 ||
+	    (r = db_bind_text(st, 5, reason)) != 0 ||
+	    (r = db_bind_int(st, 6, now)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return run(st);
+}
+
+static int
+read_sent_row(struct db_stmt *st, void *p)
+{
+	struct store_sent_row *row = p;
+
+	memset(row, 0, sizeof(*row));
+	if (copy_id(row->id, st, 0) != 0)
+		return -EBADMSG;
+	copy_text(row->rcpt, sizeof(row->rcpt), db_col_text(st, 1));
+	copy_text(row->label, sizeof(row->label), db_col_text(st, 2));
+	row->created = db_col_int(st, 3);
+	row->updated = db_col_int(st, 4);
+	row->status = (enum store_status)db_col_int(st, 5);
+	copy_text(row->via, sizeof(row->via), db_col_text(st, 6));
+	copy_text(row->reason, sizeof(row->reason), db_col_text(st, 7));
+	return 0;
+}
+
+int
+store_sent_list(struct store *s, const uint8_t *id,
+    struct store_sent_row **rows, size_t *n)
+{
+	struct db_stmt *st = id != NULL ? s->q[Q_SENT_ONE] : s->q[Q_SENT_ALL];
+	int r;
+
+	if (id != NULL && (r = db_bind_blob(st, 1, id, STORE_ID_BYTES)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return collect(st, sizeof(**rows), read_sent_row, (void **)rows, n);
+}
+
+const char *
+store_status_name(enum store_status st)
+{
+	static const char *const names[] = { "queued", "relayed", "delivered",
+	    "read", "refused", "expired" };
+
+	return st >= STORE_QUEUED && st <= STORE_EXPIRED ? names[st] : "?";
+}
