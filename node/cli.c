@@ -17,6 +17,7 @@ static const struct {
 	const char	*summary;
 } subcommands[] = {
 	{ "version",	cmd_version_main,	"print the version" },
+	{ "label",	cmd_label_main,		"label checks and display" },
 };
 
 static void

@@ -8,5 +8,6 @@
 #define CMDS_H
 
 int	cmd_version_main(int argc, char **argv);
+int	cmd_label_main(int argc, char **argv);
 
 #endif /* CMDS_H */
