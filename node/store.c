@@ -34,9 +34,9 @@ static const char *const sql[Q_COUNT] = {
 	    "WHERE expires <= ?1 ORDER BY seq LIMIT ?2",
 	[Q_SIZE] = "SELECT precedence, count(*), coalesce(sum(length(bytes)), 0) "
 	    "FROM queue WHERE next_hop = ?1 GROUP BY precedence",
-	[Q_SEEN] = "INSERT OR IGNORE INTO seen(kind, id, dest, at) "
+	[Q_SEEN] = "INSERT INTO seen(kind, id, dest, at) "
 	    "VALUES (?1, ?2, ?3, ?4)",
-	[Q_INBOX_ADD] = "INSERT OR IGNORE INTO inbox(id, login, origin, label, "
+	[Q_INBOX_ADD] = "INSERT INTO inbox(id, login, origin, label, "
 	    "precedence, created, received, subject, envelope, read_at) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, 0)",
 	[Q_INBOX_LIST] = "SELECT id, login, origin, label, precedence, created, "
@@ -375,9 +375,8 @@ store_mark_seen(struct store *s, enum store_kind kind,
 		db_reset(st);
 		return r;
 	}
-	if ((r = run(st)) != 0)
-		return r;
-	return db_changes(s->db) == 0 ? -EEXIST : 0;
+	/* A duplicate fails the statement (-EEXIST), not the transaction. */
+	return run(st);
 }
 
 int
@@ -399,9 +398,8 @@ store_inbox_add(struct store *s, const struct store_inbox_row *row,
 		db_reset(st);
 		return r;
 	}
-	if ((r = run(st)) != 0)
-		return r;
-	return db_changes(s->db) == 0 ? -EEXIST : 0;
+	/* A duplicate fails the statement (-EEXIST), not the transaction. */
+	return run(st);
 }
 
 static int

@@ -1,0 +1,179 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * t_store: the message store: precedence then age order, retry deferral,
+ * de-duplication, expiry, inbox, sent status moving forward only, and a
+ * wrong key refused at open.
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/secmem.h"
+#include "node/store.h"
+#include "tests/tap.h"
+
+static void
+item(struct store_item *it, uint8_t idbyte, const char *dest, int prec,
+    int64_t expires)
+{
+	static uint8_t payload[16];
+
+	memset(it, 0, sizeof(*it));
+	it->kind = STORE_MESSAGE;
+	memset(it->id, idbyte, sizeof(it->id));
+	snprintf(it->dest, sizeof(it->dest), "%s", dest);
+	snprintf(it->next_hop, sizeof(it->next_hop), "HOP");
+	snprintf(it->origin, sizeof(it->origin), "ME");
+	it->precedence = prec;
+	it->expires = expires;
+	memset(payload, idbyte, sizeof(payload));
+	it->bytes = payload;
+	it->len = sizeof(payload);
+}
+
+int
+main(void)
+{
+	char dir[] = "/tmp/t_store.XXXXXX", path[128];
+	uint8_t key[32], other[32], id[32], *env;
+	struct store *s = NULL;
+	struct store_item it, due[8];
+	struct store_inbox_row row, got, *rows;
+	struct store_sent_row sent, *srows;
+	int64_t bytes, counts[4];
+	size_t n, i, len;
+	int r;
+
+	if (secmem_init() != 0 || mkdtemp(dir) == NULL)
+		BAIL_OUT("setup");
+	snprintf(path, sizeof(path), "%s/store.db", dir);
+	memset(key, 0x11, sizeof(key));
+	memset(other, 0x22, sizeof(other));
+	is(store_open(&s, path, key), 0, "open a new store");
+	if (s == NULL)
+		BAIL_OUT("store_open");
+
+	is(store_begin(s), 0, "begin");
+	item(&it, 1, "B", 3, 5000);	/* routine, oldest */
+	is(store_enqueue(s, &it), 0, "queue a ROUTINE message");
+	item(&it, 2, "B", 0, 5000);	/* flash */
+	is(store_enqueue(s, &it), 0, "queue a FLASH message");
+	item(&it, 3, "C", 3, 100);	/* routine, expires early */
+	is(store_enqueue(s, &it), 0, "queue a second ROUTINE message");
+	item(&it, 1, "B", 3, 5000);
+	is(store_enqueue(s, &it), -EEXIST, "the same (id, dest) twice is refused");
+	item(&it, 1, "C", 3, 5000);
+	is(store_enqueue(s, &it), 0, "the same id for another destination");
+	is(store_commit(s), 0, "commit");
+
+	is(store_due(s, "HOP", 0, due, 8, &n), 0, "due items");
+	is(n, 4, "all four are due");
+	ok(n == 4 && due[0].id[0] == 2 && due[1].id[0] == 1 &&
+	    due[2].id[0] == 3 && due[3].id[0] == 1,
+	    "FLASH first, then ROUTINE oldest first");
+	ok(n == 4 && due[0].len == 16 && due[0].bytes[0] == 2, "bytes intact");
+	for (i = 0; i < n; i++)
+		store_item_clear(&due[i]);
+	is(store_queue_size(s, "HOP", &bytes, counts), 0, "queue size");
+	ok(bytes == 64 && counts[0] == 1 && counts[3] == 3,
+	    "bytes and counts per precedence");
+
+	memset(id, 2, sizeof(id));
+	store_begin(s);
+	is(store_dequeue(s, STORE_MESSAGE, id, "B"), 0, "dequeue the FLASH one");
+	store_due(s, "HOP", 0, due, 8, &n);
+	is(store_defer(s, due[0].seq, 10000), 0, "defer the first due item");
+	for (i = 0; i < n; i++)
+		store_item_clear(&due[i]);
+	is(store_commit(s), 0, "commit");
+	store_due(s, "HOP", 5000, due, 8, &n);
+	is(n, 2, "a deferred item is not due before its time");
+	for (i = 0; i < n; i++)
+		store_item_clear(&due[i]);
+	is(store_wake(s, "HOP"), 0, "wake the hop");
+	store_due(s, "HOP", 5000, due, 8, &n);
+	ok(n == 3 && due[0].attempts == 1, "due again, attempts counted");
+	for (i = 0; i < n; i++)
+		store_item_clear(&due[i]);
+
+	is(store_expired(s, 1000, due, 8, &n), 0, "expired items");
+	ok(n == 1 && due[0].id[0] == 3, "only the one past its expiry");
+	for (i = 0; i < n; i++)
+		store_item_clear(&due[i]);
+
+	memset(id, 9, sizeof(id));
+	is(store_mark_seen(s, STORE_MESSAGE, id, "ME", 1), 0, "first sight");
+	is(store_mark_seen(s, STORE_MESSAGE, id, "ME", 2), -EEXIST,
+	    "a replay of the same id is recognised");
+	is(store_mark_seen(s, STORE_RECEIPT, id, "ME", 2), 0,
+	    "kinds are kept apart");
+
+	memset(&row, 0, sizeof(row));
+	memcpy(row.id, id, sizeof(id));
+	strcpy(row.login, "jdupont");
+	strcpy(row.origin, "BE-MFA");
+	strcpy(row.label, "NATO SECRET");
+	strcpy(row.subject, "hello");
+	row.received = 10;
+	is(store_inbox_add(s, &row, (const uint8_t *)"ENV", 3), 0, "deliver");
+	is(store_inbox_add(s, &row, (const uint8_t *)"ENV", 3), -EEXIST,
+	    "delivered exactly once");
+	strcpy(row.login, "");
+	row.id[0] = 7;
+	store_inbox_add(s, &row, (const uint8_t *)"ENV2", 4);
+	is(store_inbox_list(s, "jdupont", &rows, &n), 0, "list the inbox");
+	is(n, 2, "a user sees their own and the node's messages");
+	free(rows);
+	store_inbox_list(s, "amaes", &rows, &n);
+	is(n, 1, "another user sees only the node's");
+	free(rows);
+	is(store_inbox_get(s, id, "jdupont", &got, &env, &len), 0, "get");
+	ok(len == 3 && memcmp(env, "ENV", 3) == 0 &&
+	    strcmp(got.subject, "hello") == 0, "the envelope and subject");
+	free(env);
+	is(store_inbox_get(s, id, "amaes", &got, &env, &len), -ENOENT,
+	    "not another user's message");
+	is(store_inbox_mark_read(s, id, "jdupont", 20), 0, "mark read");
+	store_inbox_get(s, id, "jdupont", &got, &env, &len);
+	is(got.read_at, 20, "read time kept");
+	free(env);
+
+	memset(&sent, 0, sizeof(sent));
+	memcpy(sent.id, id, sizeof(id));
+	strcpy(sent.rcpt, "jdupont@BE-DEF");
+	strcpy(sent.label, "NATO SECRET");
+	is(store_sent_add(s, &sent), 0, "sent row");
+	strcpy(sent.rcpt, "BE-CUTA");
+	store_sent_add(s, &sent);
+	store_sent_update(s, id, "BE-DEF", STORE_DELIVERED, "BE-DEF", NULL, 5);
+	store_sent_update(s, id, "BE-DEF", STORE_RELAYED, "X", NULL, 6);
+	store_sent_update(s, id, "BE-CUTA", STORE_REFUSED, "BE-DEF",
+	    "exceeds node accreditation", 7);
+	store_sent_update(s, id, "BE-CUTA", STORE_DELIVERED, NULL, NULL, 8);
+	is(store_sent_list(s, id, &srows, &n), 0, "sent list");
+	ok(n == 2 && srows[0].status == STORE_REFUSED &&
+	    strcmp(srows[0].reason, "exceeds node accreditation") == 0,
+	    "a refusal is final and keeps its rule");
+	ok(n == 2 && srows[1].status == STORE_DELIVERED &&
+	    strcmp(srows[1].via, "BE-DEF") == 0,
+	    "status moves forward only (late 'relayed' ignored)");
+	free(srows);
+	store_close(&s);
+	ok(s == NULL, "close clears the pointer");
+
+	r = store_open(&s, path, other);
+	is(r, -EBADMSG, "a wrong key fails at open");
+	store_close(&s);
+	is(store_open(&s, path, key), 0, "the right key reopens");
+	store_due(s, "HOP", 5000, due, 8, &n);
+	is(n, 3, "queued items survive a reopen");
+	for (i = 0; i < n; i++)
+		store_item_clear(&due[i]);
+	store_close(&s);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	if (system(path) != 0)
+		diag("cleanup failed");
+	return done_testing();
+}
