@@ -16,6 +16,7 @@ static const struct {
 	int		(*fn)(int, char **);
 	const char	*summary;
 } subcommands[] = {
+	{ "audit",	cmd_audit_main,		"query and verify the audit log" },
 	{ "version",	cmd_version_main,	"print the version" },
 };
 

@@ -7,6 +7,7 @@
 #ifndef CMDS_H
 #define CMDS_H
 
+int	cmd_audit_main(int argc, char **argv);
 int	cmd_version_main(int argc, char **argv);
 
 #endif /* CMDS_H */
