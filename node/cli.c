@@ -17,6 +17,12 @@ static const struct {
 	const char	*summary;
 } subcommands[] = {
 	{ "audit",	cmd_audit_main,		"query and verify the audit log" },
+	{ "send",	cmd_send_main,		"send a labelled message" },
+	{ "inbox",	cmd_inbox_main,		"list the messages you may read" },
+	{ "read",	cmd_read_main,		"read a message" },
+	{ "sent",	cmd_sent_main,		"the fate of messages sent" },
+	{ "status",	cmd_status_main,	"the node, its peers and queues" },
+	{ "peers",	cmd_peers_main,		"configured peers and fingerprints" },
 	{ "version",	cmd_version_main,	"print the version" },
 	{ "label",	cmd_label_main,		"label checks and display" },
 };

@@ -9,6 +9,12 @@
 
 int	cmd_audit_main(int argc, char **argv);
 int	cmd_version_main(int argc, char **argv);
+int	cmd_send_main(int argc, char **argv);
+int	cmd_inbox_main(int argc, char **argv);
+int	cmd_read_main(int argc, char **argv);
+int	cmd_sent_main(int argc, char **argv);
+int	cmd_status_main(int argc, char **argv);
+int	cmd_peers_main(int argc, char **argv);
 int	cmd_label_main(int argc, char **argv);
 
 #endif /* CMDS_H */

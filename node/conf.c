@@ -80,7 +80,7 @@ static const struct field node_fields[] = {
 
 static const struct field peer_fields[] = {
 	STR(struct conf_peer, name, F_NODENAME, true),
-	STR(struct conf_peer, endpoint, F_ENDPOINT, true),
+	STR(struct conf_peer, endpoint, F_ENDPOINT, false),
 	STR(struct conf_peer, key, F_TEXT, true),
 	STR(struct conf_peer, nationality, F_NAT, true),
 	BITS(struct conf_peer, organisations, F_ORGS, false),

@@ -44,7 +44,7 @@ enum {
 
 struct conf_peer {
 	char	name[CONF_NAME_MAX + 1];
-	char	endpoint[CONF_TEXT_MAX + 1];
+	char	endpoint[CONF_TEXT_MAX + 1];	/* "": reached by a route */
 	char	key[CONF_TEXT_MAX + 1];		/* the peer's `valise1:` line */
 	char	nationality[4];			/* alpha-3 or "-" */
 	unsigned organisations;				/* CONF_ORG_* */

@@ -5,6 +5,7 @@
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 
 #include <errno.h>
@@ -183,6 +184,20 @@ ctl_msg_item(const struct ctl_msg *m, const char *key, size_t i)
 	return json_is_object(o) ? (const struct ctl_msg *)o : NULL;
 }
 
+void
+ctl_msg_del(struct ctl_msg *m, const char *key)
+{
+	json_object_del(J(m), key);
+}
+
+int
+ctl_msg_print(const struct ctl_msg *m, FILE *f)
+{
+	if (json_dumpf(CJ(m), f, JSON_COMPACT | JSON_SORT_KEYS) != 0)
+		return -EIO;
+	return fputc('\n', f) == EOF ? -EIO : 0;
+}
+
 int
 ctl_msg_parse(const uint8_t *buf, size_t len, struct ctl_msg **m)
 {
@@ -258,8 +273,8 @@ ctl_reader_clear(struct ctl_reader *r)
 	ctl_reader_init(r, r->max);
 }
 
-int
-ctl_reader_feed(struct ctl_reader *r, int fd, struct ctl_msg **m)
+static int
+feed(struct ctl_reader *r, int fd, int flags, struct ctl_msg **m)
 {
 	ssize_t n;
 	int ret;
@@ -267,7 +282,7 @@ ctl_reader_feed(struct ctl_reader *r, int fd, struct ctl_msg **m)
 	*m = NULL;
 	for (;;) {
 		if (r->have < 4) {
-			n = recv(fd, r->hdr + r->have, 4 - r->have, 0);
+			n = recv(fd, r->hdr + r->have, 4 - r->have, flags);
 		} else {
 			if (r->body == NULL) {
 				r->len = (uint32_t)r->hdr[0] << 24 |
@@ -283,7 +298,7 @@ ctl_reader_feed(struct ctl_reader *r, int fd, struct ctl_msg **m)
 			if (r->have == 4 + (size_t)r->len)
 				break;
 			n = recv(fd, r->body + (r->have - 4),
-			    4 + (size_t)r->len - r->have, 0);
+			    4 + (size_t)r->len - r->have, flags);
 		}
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -299,6 +314,12 @@ ctl_reader_feed(struct ctl_reader *r, int fd, struct ctl_msg **m)
 }
 
 int
+ctl_reader_feed(struct ctl_reader *r, int fd, struct ctl_msg **m)
+{
+	return feed(r, fd, MSG_DONTWAIT, m);
+}
+
+int
 ctl_recv(int fd, size_t max, struct ctl_msg **m)
 {
 	struct ctl_reader r;
@@ -306,7 +327,7 @@ ctl_recv(int fd, size_t max, struct ctl_msg **m)
 
 	/* On a blocking descriptor the reader simply reads to completion. */
 	ctl_reader_init(&r, max);
-	ret = ctl_reader_feed(&r, fd, m);
+	ret = feed(&r, fd, 0, m);
 	ctl_reader_clear(&r);
 	return ret;
 }
@@ -349,13 +370,22 @@ ctl_listen(const char *path, gid_t gid, int *fdp)
 int
 ctl_accept(int lfd, int *fdp, uid_t *uid, gid_t *gid, pid_t *pid)
 {
+	struct timeval tv = { 5, 0 };
 	struct ucred cred;
 	socklen_t len = sizeof(cred);
 	int fd, r;
 
 	*fdp = -1;
-	if ((fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC)) < 0)
+	/* Reads never block (ctl_reader_feed uses MSG_DONTWAIT); a reply is
+	 * written whole, but a client that stops reading is cut off after
+	 * five seconds. */
+	if ((fd = accept4(lfd, NULL, NULL, SOCK_CLOEXEC)) < 0)
 		return errno == EWOULDBLOCK ? -EAGAIN : -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) != 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
 	if (getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) != 0 ||
 	    len != sizeof(cred)) {
 		r = -errno;

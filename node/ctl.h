@@ -19,6 +19,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 
 /* A 16 MiB body in base64 plus its metadata. */
 #define CTL_FRAME_MAX		(24u * 1024 * 1024)
@@ -73,6 +74,11 @@ void	ctl_reader_init(struct ctl_reader *r, size_t max);
 int	ctl_reader_feed(struct ctl_reader *r, int fd, struct ctl_msg **m)
 	    __attribute__((warn_unused_result));
 void	ctl_reader_clear(struct ctl_reader *r);
+
+/* Remove key from m (absent is fine). */
+void	ctl_msg_del(struct ctl_msg *m, const char *key);
+/* Write m as one line of JSON to f (for --json output). */
+int	ctl_msg_print(const struct ctl_msg *m, FILE *f);
 
 /* Parse one frame body (the JSON text); for tests and fuzzing. */
 int	ctl_msg_parse(const uint8_t *buf, size_t len, struct ctl_msg **m)

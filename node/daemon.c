@@ -1,17 +1,599 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * valised: one department's node.
- *
- * This version reads and validates the configuration (--check-config);
- * the store-and-forward loop arrives with the node issue.
+ * valised: one department's node.  Start-up, the event loop with group
+ * commit, signals, and shutdown; see daemon.h for the round structure.
  */
-#include <getopt.h>
-#include <stdio.h>
-#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
 
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <grp.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "crypto/prim.h"
 #include "crypto/secmem.h"
-#include "node/conf.h"
+#include "keys/identity.h"
+#include "keys/keyfile.h"
+#include "keys/peerline.h"
+#include "node/daemon.h"
+#include "node/log.h"
 #include "node/util.h"
+
+static volatile sig_atomic_t got_term, got_hup;
+
+static void
+on_signal(int sig)
+{
+	if (sig == SIGHUP)
+		got_hup = 1;
+	else
+		got_term = 1;
+}
+
+int64_t
+daemon_now(void)
+{
+	return (int64_t)time(NULL);
+}
+
+int64_t
+daemon_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+void
+daemon_hex(char *out, const uint8_t *id, size_t len)
+{
+	prim_to_hex(out, id, len);
+}
+
+int
+daemon_txn(struct daemon *d)
+{
+	int r;
+
+	if (d->in_txn)
+		return 0;
+	if ((r = store_begin(d->store)) != 0)
+		return r;
+	d->in_txn = true;
+	return 0;
+}
+
+/* A fresh event in the round, filled with what every event carries. */
+struct devent *
+daemon_event(struct daemon *d, enum audit_event_type type)
+{
+	struct devent *e;
+
+	if (d->nevents >= DAEMON_BATCH_MAX)
+		return NULL;
+	e = &d->events[d->nevents++];
+	memset(e, 0, sizeof(*e));
+	e->ev.type = type;
+	e->ev.policy_hash = d->fed->policy_hash;
+	e->ev.uid = -1;
+	return e;
+}
+
+int
+daemon_queue_reply(struct daemon *d, int client, struct ctl_msg *reply)
+{
+	struct pending *p;
+
+	if (d->npending >= DAEMON_BATCH_MAX) {
+		ctl_msg_free(&reply);
+		return -ENOBUFS;
+	}
+	p = &d->pending[d->npending++];
+	memset(p, 0, sizeof(*p));
+	p->client = client;
+	p->reply = reply;
+	return 0;
+}
+
+int
+daemon_queue_ack(struct daemon *d, const struct transport_msg *to,
+    enum wire_kind kind, const uint8_t id[WIRE_ID_BYTES], const char *dest,
+    enum wire_ack_status status)
+{
+	struct pending *p;
+	int r;
+
+	if (d->npending >= DAEMON_BATCH_MAX)
+		return -ENOBUFS;
+	p = &d->pending[d->npending];
+	memset(p, 0, sizeof(*p));
+	p->is_ack = true;
+	p->to.dir = to->dir;
+	memcpy(p->to.route, to->route, to->route_len);
+	p->to.route_len = to->route_len;
+	memcpy(p->to.peer, to->peer, sizeof(p->to.peer));
+	if ((r = wire_ack(kind, id, dest, status, p->ack, &p->acklen)) != 0)
+		return r;
+	d->npending++;
+	return 0;
+}
+
+struct link *
+daemon_link(struct daemon *d, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < d->nlinks; i++)
+		if (strcmp(d->links[i].node->conf->name, name) == 0)
+			return &d->links[i];
+	return NULL;
+}
+
+const char *
+daemon_peer_fpr(struct daemon *d, const char *name)
+{
+	const struct fed_node *n = fed_node(d->fed, name);
+
+	return n != NULL ? n->keys.fingerprint : "";
+}
+
+/* Drop a reply or acknowledgement without sending it. */
+static void
+pending_drop(struct pending *p)
+{
+	if (!p->is_ack)
+		ctl_msg_free(&p->reply);
+}
+
+static void
+client_close(struct daemon *d, int i)
+{
+	if (d->clients[i].fd >= 0)
+		close(d->clients[i].fd);
+	ctl_reader_clear(&d->clients[i].reader);
+	d->clients[i].fd = -1;
+}
+
+/*
+ * End the round: commit the audit events, then the store; only if both
+ * succeed are the acknowledgements and replies sent.  Otherwise the
+ * store is rolled back, peers get no acknowledgement (they will resend)
+ * and clients get an error (exit 4): fail closed.
+ */
+static void
+round_commit(struct daemon *d)
+{
+	struct audit_event evs[DAEMON_BATCH_MAX];
+	uint64_t first;
+	size_t i;
+	int r = 0;
+
+	for (i = 0; i < d->nevents; i++)
+		evs[i] = d->events[i].ev;
+	if (d->nevents > 0 &&
+	    (r = audit_append(d->audit, evs, d->nevents, &first)) != 0)
+		log_err("audit log: cannot commit %zu events: %s; failing "
+		    "closed", d->nevents, strerror(-r));
+	if (d->in_txn) {
+		if (r == 0 && (r = store_commit(d->store)) != 0)
+			log_err("message store: commit failed: %s; failing "
+			    "closed", strerror(-r));
+		if (r != 0)
+			store_rollback(d->store);
+		d->in_txn = false;
+	}
+	if (r != 0 && !d->fail_closed)
+		log_err("ALARM: nothing is acknowledged until the audit log "
+		    "and the store accept writes again");
+	else if (r == 0 && d->fail_closed && d->nevents + d->npending > 0)
+		log_info("the audit log and the store accept writes again");
+	if (r != 0 || d->nevents + d->npending > 0 || d->in_txn) {
+		d->fail_closed = r != 0;
+		d->last_error = r;
+	}
+	for (i = 0; i < d->npending; i++) {
+		struct pending *p = &d->pending[i];
+
+		if (r != 0) {
+			if (!p->is_ack && d->clients[p->client].fd >= 0) {
+				struct ctl_msg *err = ctl_msg_new();
+				ctl_msg_set_int(err, "status", EXIT_INTERNAL);
+				ctl_msg_set_str(err, "error", "the node cannot "
+				    "write its store or audit log; nothing was "
+				    "done");
+				ctl_send(d->clients[p->client].fd, err);
+				ctl_msg_free(&err);
+			}
+			pending_drop(p);
+			continue;
+		}
+		if (p->is_ack) {
+			transport_reply(d->tp, &p->to, p->ack, p->acklen);
+		} else {
+			if (d->clients[p->client].fd >= 0 &&
+			    ctl_send(d->clients[p->client].fd, p->reply) != 0)
+				client_close(d, p->client);
+			ctl_msg_free(&p->reply);
+		}
+	}
+	d->nevents = 0;
+	d->npending = 0;
+	d->nwork = 0;
+}
+
+/* ---------------------------------------------------------------- start */
+
+static int
+audit_sign(void *ctx, uint8_t sig[AUDIT_SIG_BYTES], const uint8_t *m,
+    size_t mlen)
+{
+	struct daemon *d = ctx;
+
+	return prim_sign(sig, m, mlen, identity_sign_sk(d->id));
+}
+
+static int
+load_identity(struct daemon *d)
+{
+	char path[CONF_PATH_MAX + 16], *pass = NULL;
+	size_t passlen = 0;
+	int r;
+
+	if (snprintf(path, sizeof(path), "%s/%s", d->conf->key_dir,
+	    KEYFILE_NAME) >= (int)sizeof(path))
+		return -ENAMETOOLONG;
+	if (d->conf->passphrase_file[0] != '\0' &&
+	    (r = keyfile_read_passphrase(d->conf->passphrase_file, &pass,
+	    &passlen)) != 0) {
+		log_err("%s: %s", d->conf->passphrase_file,
+		    keyfile_strerror(r));
+		return r;
+	}
+	r = keyfile_load(path, pass, passlen, &d->id);
+	if (pass != NULL) {
+		secmem_wipe(pass, passlen);
+		secmem_free(pass);
+	}
+	if (r != 0) {
+		log_err("%s: %s", path, keyfile_strerror(r));
+		return r;
+	}
+	if (strcmp(identity_name(d->id), d->conf->name) != 0) {
+		log_err("%s: the key is for node '%s', the configuration says "
+		    "'%s'", path, identity_name(d->id), d->conf->name);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int
+open_databases(struct daemon *d)
+{
+	struct audit_signer signer = { audit_sign, d, { 0 } };
+	struct audit_config acfg;
+	uint8_t key[IDENTITY_DB_KEY_BYTES];
+	char path[CONF_PATH_MAX + 16];
+	int r;
+
+	if (mkdir(d->conf->state_dir, 0700) != 0 && errno != EEXIST)
+		return -errno;
+	snprintf(path, sizeof(path), "%s/store.db", d->conf->state_dir);
+	if ((r = identity_db_key(d->id, "store", key)) != 0)
+		return r;
+	r = store_open(&d->store, path, key);
+	secmem_wipe(key, sizeof(key));
+	if (r != 0) {
+		log_err("%s: cannot open the message store: %s", path,
+		    r == -EBADMSG ? "corrupt or wrong key" : strerror(-r));
+		return r;
+	}
+	snprintf(path, sizeof(path), "%s/audit.db", d->conf->state_dir);
+	memcpy(signer.pk, identity_sign_pk(d->id), AUDIT_PK_BYTES);
+	acfg.checkpoint_every = (uint64_t)d->conf->checkpoint_entries;
+	acfg.checkpoint_secs = (uint32_t)d->conf->checkpoint_seconds;
+	if ((r = identity_db_key(d->id, "audit", key)) != 0)
+		return r;
+	r = audit_open(&d->audit, path, key, &signer, &acfg, AUDIT_CREATE);
+	secmem_wipe(key, sizeof(key));
+	if (r != 0)
+		log_err("%s: cannot open the audit log: %s", path,
+		    r == -EBADMSG ? "corrupt or wrong key" : strerror(-r));
+	return r;
+}
+
+/* Allow and connect the peers of the current federation view. */
+static int
+setup_links(struct daemon *d)
+{
+	size_t i;
+	int r;
+
+	free(d->links);
+	d->links = calloc(d->fed->nnodes > 0 ? d->fed->nnodes : 1,
+	    sizeof(*d->links));
+	if (d->links == NULL)
+		return -ENOMEM;
+	d->nlinks = 0;
+	transport_disallow_all(d->tp);
+	for (i = 0; i < d->fed->nnodes; i++) {
+		const struct fed_node *n = &d->fed->nodes[i];
+		struct link *l;
+
+		if (!n->direct || n->revoked)
+			continue;
+		if ((r = transport_allow(d->tp, n->conf->name,
+		    n->keys.curve_pk)) != 0)
+			return r;
+		l = &d->links[d->nlinks++];
+		l->node = n;
+		if ((r = transport_connect(d->tp, n->conf->name,
+		    n->conf->endpoint, n->keys.curve_pk)) != 0) {
+			log_warn("peer %s: cannot connect to %s: %s",
+			    n->conf->name, n->conf->endpoint, strerror(-r));
+			continue;
+		}
+		l->connected = true;
+	}
+	return 0;
+}
+
+static int
+open_transport(struct daemon *d)
+{
+	struct transport_opts o = { .listen = d->conf->listen };
+	int r;
+
+	memcpy(o.public_key, identity_curve_pk(d->id), TRANSPORT_KEY_BYTES);
+	memcpy(o.secret_key, identity_curve_sk(d->id), TRANSPORT_KEY_BYTES);
+	r = transport_new(&o, &d->tp);
+	secmem_wipe(o.secret_key, sizeof(o.secret_key));
+	if (r != 0) {
+		log_err("cannot listen on %s: %s", d->conf->listen,
+		    strerror(-r));
+		return r;
+	}
+	if (!transport_zap_enforced(d->tp))
+		log_info("libzmq does not enforce the ZAP domain; frames "
+		    "without a handler-set identity are refused instead");
+	return setup_links(d);
+}
+
+static int
+open_control(struct daemon *d)
+{
+	gid_t gid = (gid_t)-1;
+	int r;
+
+	if (d->conf->control_group[0] != '\0') {
+		struct group *g = getgrnam(d->conf->control_group);
+
+		if (g == NULL) {
+			log_err("control_group '%s': no such group",
+			    d->conf->control_group);
+			return -ENOENT;
+		}
+		gid = g->gr_gid;
+	}
+	if (snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/%s",
+	    d->conf->state_dir, CTL_SOCKET_NAME) >= (int)sizeof(d->ctl_path))
+		return -ENAMETOOLONG;
+	if ((r = ctl_listen(d->ctl_path, gid, &d->ctl_fd)) != 0)
+		log_err("%s: cannot listen: %s", d->ctl_path, strerror(-r));
+	/* The state directory must let the group reach the socket. */
+	if (r == 0 && gid != (gid_t)-1 &&
+	    (chown(d->conf->state_dir, (uid_t)-1, gid) != 0 ||
+	    chmod(d->conf->state_dir, 0710) != 0))
+		log_warn("%s: cannot open the directory to group %s",
+		    d->conf->state_dir, d->conf->control_group);
+	return r;
+}
+
+/* Tell systemd we are ready (sd_notify without libsystemd). */
+static void
+notify(const char *state)
+{
+	const char *path = getenv("NOTIFY_SOCKET");
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	size_t len;
+	int fd;
+
+	if (path == NULL || (path[0] != '/' && path[0] != '@') ||
+	    (len = strlen(path)) >= sizeof(sun.sun_path))
+		return;
+	memcpy(sun.sun_path, path, len);
+	if (path[0] == '@')
+		sun.sun_path[0] = '\0';
+	if ((fd = socket(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0)) < 0)
+		return;
+	sendto(fd, state, strlen(state), MSG_NOSIGNAL, (struct sockaddr *)&sun,
+	    (socklen_t)(offsetof(struct sockaddr_un, sun_path) + len));
+	close(fd);
+}
+
+/* --------------------------------------------------------------- reload */
+
+static int
+load_conf(const char *path, struct conf **conf, struct fed **fed)
+{
+	struct conf_errors errs;
+	size_t i;
+	int r;
+
+	*fed = NULL;
+	if ((r = conf_load(path, conf, &errs)) == 0 &&
+	    (r = fed_build(*conf, fed, &errs)) != 0)
+		conf_free(conf);
+	for (i = 0; i < errs.n; i++)
+		log_err("%s", errs.msg[i]);
+	if (errs.truncated)
+		log_err("(more errors not shown)");
+	return r;
+}
+
+/*
+ * SIGHUP: reload peers, users, routes and revocations.  The node's own
+ * settings (name, keys, listen, state) need a restart.  Every inbound
+ * connection is torn down so that a revoked or removed peer's session ends
+ * now; the others reconnect at once and resend what was not acknowledged.
+ */
+static void
+reload(struct daemon *d)
+{
+	struct conf *conf = NULL;
+	struct fed *fed = NULL;
+	struct devent *e;
+	size_t i;
+
+	if (load_conf(d->conf->path, &conf, &fed) != 0) {
+		log_err("reload: configuration refused; keeping the old one");
+		return;
+	}
+	if (strcmp(conf->name, d->conf->name) != 0 ||
+	    strcmp(conf->listen, d->conf->listen) != 0 ||
+	    strcmp(conf->state_dir, d->conf->state_dir) != 0 ||
+	    strcmp(conf->key_dir, d->conf->key_dir) != 0)
+		log_warn("reload: name, listen, key_dir and state_dir changes "
+		    "take effect at the next restart");
+	for (i = 0; i < d->nlinks; i++)
+		transport_disconnect(d->tp, d->links[i].node->conf->name);
+	fed_free(&d->fed);
+	conf_free(&d->conf);
+	d->conf = conf;
+	d->fed = fed;
+	if (setup_links(d) != 0 || transport_rebind(d->tp) != 0)
+		log_err("reload: cannot re-create the peer sockets");
+	if ((e = daemon_event(d, AUDIT_EV_CONFIG_LOAD)) != NULL) {
+		snprintf(e->detail, sizeof(e->detail), "reload: %zu peers, "
+		    "%zu revoked", d->conf->npeers, d->conf->nrevoked);
+		e->ev.detail = e->detail;
+	}
+	log_info("configuration reloaded: %zu nodes, %zu links, %zu users",
+	    d->fed->nnodes, d->nlinks, d->fed->nusers);
+}
+
+/* ----------------------------------------------------------------- loop */
+
+static void
+accept_clients(struct daemon *d)
+{
+	uid_t uid;
+	gid_t gid;
+	pid_t pid;
+	int fd, i;
+
+	while (ctl_accept(d->ctl_fd, &fd, &uid, &gid, &pid) == 0) {
+		for (i = 0; i < DAEMON_CLIENTS_MAX; i++)
+			if (d->clients[i].fd < 0)
+				break;
+		if (i == DAEMON_CLIENTS_MAX) {
+			log_warn("control: too many clients; refusing uid %u",
+			    (unsigned)uid);
+			close(fd);
+			continue;
+		}
+		d->clients[i].fd = fd;
+		d->clients[i].uid = uid;
+		d->clients[i].pid = pid;
+		d->clients[i].login[0] = '\0';
+		ctl_reader_init(&d->clients[i].reader, CTL_FRAME_MAX);
+	}
+}
+
+static void
+take_frames(struct daemon *d)
+{
+	struct transport_msg m;
+	int r;
+
+	while (d->nwork < DAEMON_BATCH_MAX / 2 &&
+	    d->nevents < DAEMON_BATCH_MAX - 8 &&
+	    d->npending < DAEMON_BATCH_MAX - 8) {
+		r = transport_recv(d->tp, &m);
+		if (r == -EAGAIN)
+			break;
+		d->nwork++;
+		if (r == -EACCES) {
+			struct devent *e = daemon_event(d,
+			    AUDIT_EV_AUTH_FAILURE);
+			if (e != NULL) {
+				e->ev.decision = "deny";
+				e->ev.detail = "frame without an authenticated "
+				    "peer identity";
+			}
+			continue;
+		}
+		if (r != 0) {
+			d->rejected_frames++;
+			continue;
+		}
+		peer_frame(d, &m);
+		transport_msg_clear(&m);
+	}
+}
+
+static int
+run(struct daemon *d)
+{
+	int fds[1 + DAEMON_CLIENTS_MAX], idx[1 + DAEMON_CLIENTS_MAX];
+	bool ready[1 + DAEMON_CLIENTS_MAX];
+	int64_t last_expiry = 0, last_checkpoint = daemon_now();
+	size_t nfds, i;
+	int r;
+
+	notify("READY=1");
+	log_info("node %s ready on %s, %zu links", d->conf->name,
+	    d->conf->listen, d->nlinks);
+	while (!got_term) {
+		if (got_hup) {
+			got_hup = 0;
+			reload(d);
+		}
+		nfds = 0;
+		fds[nfds] = d->ctl_fd;
+		idx[nfds++] = -1;
+		for (i = 0; i < DAEMON_CLIENTS_MAX; i++)
+			if (d->clients[i].fd >= 0) {
+				fds[nfds] = d->clients[i].fd;
+				idx[nfds++] = (int)i;
+			}
+		r = transport_poll(d->tp, 50, fds, ready, nfds);
+		if (r < 0 && r != -EINTR) {
+			log_err("poll: %s", strerror(-r));
+			return r;
+		}
+		take_frames(d);
+		for (i = 0; r > 0 && i < nfds; i++) {
+			if (!ready[i])
+				continue;
+			if (idx[i] < 0)
+				accept_clients(d);
+			else
+				ctl_client_ready(d, idx[i]);
+		}
+		if (daemon_now() != last_expiry) {
+			last_expiry = daemon_now();
+			peer_expire(d);
+		}
+		round_commit(d);
+		peer_send_due(d);
+		round_commit(d);
+		if (daemon_now() - last_checkpoint >= d->conf->checkpoint_seconds) {
+			last_checkpoint = daemon_now();
+			if (audit_checkpoint_now(d->audit) != 0)
+				log_warn("audit log: checkpoint failed");
+		}
+	}
+	return 0;
+}
 
 static void
 usage(FILE *f)
@@ -20,20 +602,33 @@ usage(FILE *f)
 	    "       valised --version\n");
 }
 
-/* Print every configuration error; 0 when there were none. */
-static int
-load_conf(const char *path, struct conf **conf)
+static void
+shutdown_node(struct daemon *d, bool started)
 {
-	struct conf_errors errs;
+	struct devent *e;
 	size_t i;
-	int r;
 
-	r = conf_load(path, conf, &errs);
-	for (i = 0; i < errs.n; i++)
-		fprintf(stderr, "valised: %s\n", errs.msg[i]);
-	if (errs.truncated)
-		fprintf(stderr, "valised: (more errors not shown)\n");
-	return r;
+	if (started && (e = daemon_event(d, AUDIT_EV_STOP)) != NULL) {
+		e->ev.detail = "SIGTERM";
+		round_commit(d);
+		if (audit_checkpoint_now(d->audit) != 0)
+			log_warn("audit log: final checkpoint failed");
+	}
+	for (i = 0; i < DAEMON_CLIENTS_MAX; i++)
+		if (d->clients[i].fd >= 0)
+			client_close(d, (int)i);
+	if (d->ctl_fd >= 0) {
+		close(d->ctl_fd);
+		unlink(d->ctl_path);
+	}
+	transport_free(&d->tp);
+	if (d->audit != NULL)
+		audit_close(d->audit);
+	store_close(&d->store);
+	identity_free(&d->id);
+	free(d->links);
+	fed_free(&d->fed);
+	conf_free(&d->conf);
 }
 
 int
@@ -47,10 +642,13 @@ main(int argc, char **argv)
 		{ "version",		no_argument,	NULL, 'V' },
 		{ NULL, 0, NULL, 0 },
 	};
+	static struct daemon d;
 	const char *path = conf_default_path();
-	struct conf *conf = NULL;
+	struct sigaction sa;
+	struct devent *e;
 	bool check = false;
-	int ch, r;
+	struct peerline self;
+	int ch, r, i;
 
 	if (secmem_init() != 0) {
 		fprintf(stderr, "valised: cannot initialise libsodium or "
@@ -66,7 +664,7 @@ main(int argc, char **argv)
 			check = true;
 			break;
 		case 'f':
-			break;
+			break;	/* valised always runs in the foreground */
 		case 'h':
 			usage(stdout);
 			return EXIT_OK;
@@ -82,15 +680,55 @@ main(int argc, char **argv)
 		usage(stderr);
 		return EXIT_USAGE;
 	}
-	if ((r = load_conf(path, &conf)) != 0)
+	log_open("valised", false, LOG_LEVEL_INFO);
+	if (load_conf(path, &d.conf, &d.fed) != 0)
 		return EXIT_USAGE;
 	if (check) {
-		printf("valised: %s: configuration ok\n", path);
-		conf_free(&conf);
+		printf("valised: %s: configuration ok (policy %.16s)\n", path,
+		    d.fed->policy_hash);
+		fed_free(&d.fed);
+		conf_free(&d.conf);
 		return EXIT_OK;
 	}
-	conf_free(&conf);
-	fprintf(stderr, "valised: the node daemon is not built yet: only "
-	    "--check-config works in this version\n");
-	return EXIT_INTERNAL;
+	if (strcmp(d.conf->log, "syslog") == 0)
+		log_open("valised", true, LOG_LEVEL_INFO);
+	d.ctl_fd = -1;
+	for (i = 0; i < DAEMON_CLIENTS_MAX; i++)
+		d.clients[i].fd = -1;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	umask(0077);
+
+	if ((r = load_identity(&d)) != 0 || (r = open_databases(&d)) != 0 ||
+	    (r = open_transport(&d)) != 0 || (r = open_control(&d)) != 0) {
+		shutdown_node(&d, false);
+		return r == -EADDRINUSE || r == -EAGAIN ? EXIT_TEMPFAIL :
+		    EXIT_INTERNAL;
+	}
+	if (peerline_from_keys(d.conf->name, identity_sign_pk(d.id),
+	    identity_box_pk(d.id), identity_curve_pk(d.id), &self) == 0)
+		snprintf(d.fpr, sizeof(d.fpr), "%s", self.fingerprint);
+	d.started = daemon_now();
+	if ((e = daemon_event(&d, AUDIT_EV_START)) != NULL) {
+		snprintf(e->detail, sizeof(e->detail), "valised %s, %zu peers",
+		    VALISE_VERSION, d.conf->npeers);
+		e->ev.detail = e->detail;
+		e->ev.peer_fpr = d.fpr;
+	}
+	round_commit(&d);
+	if (d.fail_closed) {
+		log_err("cannot write the start event to the audit log");
+		shutdown_node(&d, false);
+		return EXIT_INTERNAL;
+	}
+	r = run(&d);
+	notify("STOPPING=1");
+	log_info("node %s stopping", d.conf->name);
+	shutdown_node(&d, true);
+	return r == 0 ? EXIT_OK : EXIT_INTERNAL;
 }

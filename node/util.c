@@ -6,6 +6,8 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -139,4 +141,16 @@ util_exit_status(int err)
 	default:
 		return EXIT_INTERNAL;
 	}
+}
+
+void
+util_fmt(char *buf, size_t cap, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (cap == 0)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf, cap, fmt, ap);
+	va_end(ap);
 }

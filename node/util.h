@@ -38,6 +38,11 @@ int	util_strtonum(const char *s, long long min, long long max,
 int	util_read_file(const char *path, size_t max, char **buf, size_t *len)
 	    __attribute__((warn_unused_result));
 
+/* snprintf for text that may be cut short on purpose (bounded reasons,
+ * details, labels copied into fixed fields); always NUL-terminated. */
+void	util_fmt(char *buf, size_t cap, const char *fmt, ...)
+	    __attribute__((format(printf, 3, 4)));
+
 /* The exit status for a -errno returned by a library layer. */
 int	util_exit_status(int err);
 

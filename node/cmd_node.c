@@ -1,0 +1,334 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * valise inbox, read, sent, status, peers: the officer's views of the
+ * local node.  Human output is aligned columns with local times; --json
+ * gives the field names documented in valise(1).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "node/client.h"
+#include "node/cmds.h"
+#include "node/report.h"
+#include "node/util.h"
+
+struct common {
+	const char	*config;
+	bool		 json;
+	const char	*arg;		/* the one positional argument */
+};
+
+/* Options every one of these commands takes; one optional argument. */
+static int
+parse_common(int argc, char **argv, const char *usage, bool want_arg,
+    bool arg_required, struct common *o)
+{
+	static const struct option opts[] = {
+		{ "config",	required_argument, NULL, 'c' },
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	int ch;
+
+	o->config = conf_default_path();
+	o->json = false;
+	o->arg = NULL;
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': o->config = optarg; break;
+		case 'j': o->json = true; break;
+		case 'h':
+			printf("usage: %s\n", usage);
+			return -1;
+		default:
+			fprintf(stderr, "usage: %s\n", usage);
+			return EXIT_USAGE;
+		}
+	}
+	if (want_arg && optind < argc)
+		o->arg = argv[optind++];
+	if (optind != argc || (arg_required && o->arg == NULL)) {
+		fprintf(stderr, "usage: %s\n", usage);
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+/* Connect, send {op, id?}, and hand back the reply. */
+static int
+request(const struct common *o, const char *cmd, const char *op,
+    const char *id, struct ctl_msg **reply)
+{
+	struct client_conn c;
+	struct ctl_msg *req = ctl_msg_new();
+	int st;
+
+	*reply = NULL;
+	if (req == NULL)
+		return EXIT_INTERNAL;
+	if ((st = client_open(&c, cmd, o->config)) == EXIT_OK) {
+		ctl_msg_set_str(req, "op", op);
+		if (id != NULL)
+			ctl_msg_set_str(req, "id", id);
+		st = client_call(&c, cmd, req, reply);
+		client_close(&c);
+	}
+	ctl_msg_free(&req);
+	return st;
+}
+
+static const char *
+str(const struct ctl_msg *m, const char *key)
+{
+	const char *s = ctl_msg_str(m, key);
+
+	return s != NULL ? s : "";
+}
+
+static int64_t
+num(const struct ctl_msg *m, const char *key)
+{
+	int64_t v = 0;
+
+	(void)ctl_msg_int(m, key, &v);
+	return v;
+}
+
+/* Print the list under key with the columns given, as text or JSON. */
+static int
+table(const struct ctl_msg *reply, const char *key,
+    const struct report_col *cols, size_t ncols, bool json,
+    const char *const *times)
+{
+	struct report *r = NULL;
+	char when[32];
+	size_t i, k, t;
+	int64_t v;
+
+	if (report_new(&r, stdout, json ? REPORT_JSON : REPORT_TEXT, cols,
+	    ncols) != 0)
+		return EXIT_INTERNAL;
+	for (i = 0; i < ctl_msg_count(reply, key); i++) {
+		const struct ctl_msg *m = ctl_msg_item(reply, key, i);
+
+		for (k = 0; k < ncols; k++) {
+			if (cols[k].type == REPORT_INT) {
+				report_int(r, k, num(m, cols[k].name));
+				continue;
+			}
+			for (t = 0; times != NULL && times[t] != NULL; t++)
+				if (strcmp(times[t], cols[k].name) == 0)
+					break;
+			if (!json && times != NULL && times[t] != NULL) {
+				client_time(when, sizeof(when),
+				    num(m, cols[k].name));
+				report_str(r, k, when);
+			} else if (ctl_msg_bool(m, cols[k].name,
+			    &(bool){ false }) == 0) {
+				bool b = false;
+				(void)ctl_msg_bool(m, cols[k].name, &b);
+				report_str(r, k, b ? "yes" : "no");
+			} else if (ctl_msg_int(m, cols[k].name, &v) == 0) {
+				snprintf(when, sizeof(when), "%lld",
+				    (long long)v);
+				report_str(r, k, when);
+			} else {
+				report_str(r, k, str(m, cols[k].name));
+			}
+		}
+		report_row(r);
+	}
+	report_end(r);
+	report_free(r);
+	return EXIT_OK;
+}
+
+int
+cmd_inbox_main(int argc, char **argv)
+{
+	static const struct report_col cols[] = {
+		{ "id", REPORT_STR }, { "received", REPORT_STR },
+		{ "origin", REPORT_STR }, { "precedence", REPORT_STR },
+		{ "label", REPORT_STR }, { "subject", REPORT_STR },
+		{ "read", REPORT_STR },
+	};
+	static const char *const times[] = { "received", NULL };
+	struct ctl_msg *reply = NULL;
+	struct common o;
+	int64_t above;
+	int st;
+
+	if ((st = parse_common(argc, argv, "valise inbox [-c CONFIG] [--json]",
+	    false, false, &o)) != EXIT_OK)
+		return st < 0 ? EXIT_OK : st;
+	if ((st = request(&o, "inbox", "inbox", NULL, &reply)) != EXIT_OK)
+		goto out;
+	above = num(reply, "above_clearance");
+	if (o.json) {
+		/* One object: the messages and the count above clearance. */
+		printf("{\"above_clearance\":%lld,\"messages\":",
+		    (long long)above);
+		fflush(stdout);
+		table(reply, "messages", cols, 7, true, NULL);
+		printf("}\n");
+	} else {
+		if (ctl_msg_count(reply, "messages") == 0)
+			printf("no messages you are cleared to read\n");
+		else
+			table(reply, "messages", cols, 7, false, times);
+		if (above > 0)
+			printf("%lld message%s above your clearance\n",
+			    (long long)above, above == 1 ? "" : "s");
+	}
+out:
+	ctl_msg_free(&reply);
+	return st;
+}
+
+int
+cmd_read_main(int argc, char **argv)
+{
+	struct ctl_msg *reply = NULL;
+	struct common o;
+	uint8_t *body = NULL;
+	size_t len = 0;
+	char when[32];
+	int st;
+
+	if ((st = parse_common(argc, argv, "valise read [-c CONFIG] [--json] "
+	    "ID", true, true, &o)) != EXIT_OK)
+		return st < 0 ? EXIT_OK : st;
+	if ((st = request(&o, "read", "read", o.arg, &reply)) != EXIT_OK)
+		goto out;
+	if (ctl_msg_bytes(reply, "body", CTL_FRAME_MAX, &body, &len) != 0) {
+		fprintf(stderr, "valise read: malformed answer\n");
+		st = EXIT_INTERNAL;
+		goto out;
+	}
+	if (o.json) {
+		/* The reply already holds the documented fields; the body
+		 * stays base64 there. */
+		struct ctl_msg *out = ctl_msg_new();
+		static const char *const keys[] = { "id", "origin", "label",
+		    "precedence", "subject", NULL };
+		size_t i;
+
+		for (i = 0; keys[i] != NULL; i++)
+			ctl_msg_set_str(out, keys[i], str(reply, keys[i]));
+		ctl_msg_set_int(out, "created", num(reply, "created"));
+		ctl_msg_set_int(out, "received", num(reply, "received"));
+		ctl_msg_set_bytes(out, "body_base64", body, len);
+		ctl_msg_print(out, stdout);
+		ctl_msg_free(&out);
+		goto out;
+	}
+	/* The label as a banner at the top and the bottom, as classified
+	 * documents are marked. */
+	printf("%s\n\n", str(reply, "label"));
+	client_time(when, sizeof(when), num(reply, "created"));
+	printf("From:       %s\nSent:       %s\nPrecedence: %s\nSubject:    "
+	    "%s\nId:         %s\n\n", str(reply, "origin"), when,
+	    str(reply, "precedence"), str(reply, "subject"), str(reply, "id"));
+	fwrite(body, 1, len, stdout);
+	if (len > 0 && body[len - 1] != '\n')
+		putchar('\n');
+	printf("\n%s\n", str(reply, "label"));
+out:
+	free(body);
+	ctl_msg_free(&reply);
+	return st;
+}
+
+int
+cmd_sent_main(int argc, char **argv)
+{
+	static const struct report_col cols[] = {
+		{ "id", REPORT_STR }, { "recipient", REPORT_STR },
+		{ "status", REPORT_STR }, { "via", REPORT_STR },
+		{ "updated", REPORT_STR }, { "label", REPORT_STR },
+		{ "reason", REPORT_STR },
+	};
+	static const char *const times[] = { "updated", NULL };
+	struct ctl_msg *reply = NULL;
+	struct common o;
+	int st;
+
+	if ((st = parse_common(argc, argv, "valise sent [-c CONFIG] [--json] "
+	    "[ID]", true, false, &o)) != EXIT_OK)
+		return st < 0 ? EXIT_OK : st;
+	if ((st = request(&o, "sent", "sent", o.arg, &reply)) == EXIT_OK)
+		st = table(reply, "recipients", cols, 7, o.json, times);
+	ctl_msg_free(&reply);
+	return st;
+}
+
+int
+cmd_status_main(int argc, char **argv)
+{
+	static const struct report_col cols[] = {
+		{ "name", REPORT_STR }, { "connected", REPORT_STR },
+		{ "last_contact", REPORT_STR }, { "queued_flash", REPORT_INT },
+		{ "queued_immediate", REPORT_INT },
+		{ "queued_priority", REPORT_INT },
+		{ "queued_routine", REPORT_INT }, { "queued_bytes", REPORT_INT },
+	};
+	static const char *const times[] = { "last_contact", NULL };
+	struct ctl_msg *reply = NULL;
+	struct common o;
+	bool alarm = false;
+	char when[32];
+	int st;
+
+	if ((st = parse_common(argc, argv, "valise status [-c CONFIG] "
+	    "[--json]", false, false, &o)) != EXIT_OK)
+		return st < 0 ? EXIT_OK : st;
+	if ((st = request(&o, "status", "status", NULL, &reply)) != EXIT_OK)
+		goto out;
+	if (o.json) {
+		ctl_msg_del(reply, "status");
+		ctl_msg_print(reply, stdout);
+		goto out;
+	}
+	(void)ctl_msg_bool(reply, "alarm", &alarm);
+	client_time(when, sizeof(when), num(reply, "started"));
+	printf("node:        %s (%s)\nlistening:   %s\nrunning since %s\n",
+	    str(reply, "node"), str(reply, "fingerprint"), str(reply, "listen"),
+	    when);
+	client_time(when, sizeof(when), num(reply, "audit_checkpoint_time"));
+	printf("audit log:   %lld entries, last checkpoint at %lld (%s)%s\n"
+	    "policy:      %.16s\n\n", (long long)num(reply, "audit_entries"),
+	    (long long)num(reply, "audit_checkpoint_seq"), when,
+	    alarm ? ", ALARM: writes failing" : "", str(reply, "policy_hash"));
+	table(reply, "peers", cols, 8, false, times);
+out:
+	ctl_msg_free(&reply);
+	return st;
+}
+
+int
+cmd_peers_main(int argc, char **argv)
+{
+	static const struct report_col cols[] = {
+		{ "name", REPORT_STR }, { "fingerprint", REPORT_STR },
+		{ "endpoint", REPORT_STR }, { "nationality", REPORT_STR },
+		{ "organisations", REPORT_STR }, { "accreditation", REPORT_STR },
+		{ "revoked", REPORT_STR },
+	};
+	struct ctl_msg *reply = NULL;
+	struct common o;
+	int st;
+
+	if ((st = parse_common(argc, argv, "valise peers [-c CONFIG] [--json]",
+	    false, false, &o)) != EXIT_OK)
+		return st < 0 ? EXIT_OK : st;
+	if ((st = request(&o, "peers", "peers", NULL, &reply)) == EXIT_OK)
+		st = table(reply, "peers", cols, 7, o.json, NULL);
+	ctl_msg_free(&reply);
+	return st;
+}

@@ -1,0 +1,135 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * daemon.h: the state of a running valised, shared by daemon.c (start-up,
+ * the event loop, group commit), daemon_peer.c (node-to-node traffic) and
+ * daemon_ctl.c (requests from the local `valise` command).  Private to the
+ * daemon program.
+ *
+ * The loop works in rounds: take every frame and request that is ready,
+ * apply them to the store inside one transaction while collecting their
+ * audit events, commit the audit log and then the store, and only then
+ * send the acknowledgements and replies those rounds earned.  If either
+ * commit fails, nothing of the round is acknowledged (fail closed).
+ */
+#ifndef DAEMON_H
+#define DAEMON_H
+
+#include <sys/types.h>
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "crypto/receipt.h"
+#include "node/audit.h"
+#include "node/conf.h"
+#include "node/ctl.h"
+#include "node/fed.h"
+#include "node/store.h"
+#include "node/transport.h"
+#include "node/wire.h"
+
+#define DAEMON_BATCH_MAX	512	/* frames and requests per round */
+#define DAEMON_CLIENTS_MAX	48	/* concurrent control connections */
+#define DAEMON_ACK_TIMEOUT_MS	5000	/* resend what was not acknowledged */
+#define DAEMON_EVENT_TEXT	1100
+
+/* An audit event with room for the strings it points to. */
+struct devent {
+	struct audit_event	ev;
+	char	id[2 * WIRE_ID_BYTES + 1];
+	char	label[STORE_LABEL_MAX + 1];
+	char	rcpts[DAEMON_EVENT_TEXT];
+	char	detail[STORE_TEXT_MAX + 1];
+	char	rule[64];
+	char	login[STORE_NAME_MAX + 1];
+};
+
+/* One direct peer. */
+struct link {
+	const struct fed_node	*node;
+	bool			 connected;	/* transport_connect done */
+	int64_t			 last_contact;	/* Unix seconds, 0 never */
+	int64_t			 retry_at_ms;	/* not before, after EAGAIN */
+	int			 backoff_ms;
+};
+
+struct client {
+	int			fd;		/* -1: free slot */
+	uid_t			uid;
+	pid_t			pid;
+	char			login[STORE_NAME_MAX + 1];	/* "" unknown */
+	struct ctl_reader	reader;
+};
+
+/* A reply or acknowledgement held until the round commits. */
+struct pending {
+	bool			 is_ack;
+	/* ack */
+	struct transport_msg	 to;		/* route of the frame acked */
+	uint8_t			 ack[WIRE_ACK_MAX];
+	size_t			 acklen;
+	/* reply */
+	int			 client;	/* index in clients */
+	struct ctl_msg		*reply;
+};
+
+struct daemon {
+	struct conf		*conf;
+	struct fed		*fed;
+	struct identity		*id;
+	char			 fpr[64];	/* this node's fingerprint */
+	struct store		*store;
+	struct audit		*audit;
+	struct transport	*tp;
+	int			 ctl_fd;
+	char			 ctl_path[CONF_PATH_MAX];
+	struct client		 clients[DAEMON_CLIENTS_MAX];
+	struct link		*links;
+	size_t			 nlinks;
+
+	/* the current round */
+	bool			 in_txn;
+	struct devent		 events[DAEMON_BATCH_MAX];
+	size_t			 nevents;
+	struct pending		 pending[DAEMON_BATCH_MAX];
+	size_t			 npending;
+	size_t			 nwork;		/* frames + requests taken */
+
+	bool			 fail_closed;	/* audit or store failing */
+	int			 last_error;
+	int64_t			 started;
+	uint64_t		 rejected_frames;
+};
+
+/* daemon.c */
+int64_t	daemon_now(void);		/* Unix seconds */
+int64_t	daemon_now_ms(void);		/* monotonic milliseconds */
+int	daemon_txn(struct daemon *d);	/* open the round's transaction */
+struct devent *daemon_event(struct daemon *d, enum audit_event_type type);
+void	daemon_hex(char *out, const uint8_t *id, size_t len);
+int	daemon_queue_reply(struct daemon *d, int client, struct ctl_msg *reply);
+int	daemon_queue_ack(struct daemon *d, const struct transport_msg *to,
+	    enum wire_kind kind, const uint8_t id[WIRE_ID_BYTES],
+	    const char *dest, enum wire_ack_status status);
+struct link *daemon_link(struct daemon *d, const char *name);
+const char *daemon_peer_fpr(struct daemon *d, const char *name);
+
+/* daemon_peer.c */
+void	peer_frame(struct daemon *d, struct transport_msg *m);
+void	peer_send_due(struct daemon *d);
+void	peer_expire(struct daemon *d);
+/* Queue a signed receipt to origin about msg id (inside the round). */
+int	peer_receipt(struct daemon *d, enum receipt_type type,
+	    const uint8_t id[WIRE_ID_BYTES], const char *origin,
+	    const char *user, enum receipt_reason reason, const char *text);
+
+/* Deliver a verified, policy-checked envelope to the local inbox. */
+struct envelope;
+struct label;
+int	peer_deliver(struct daemon *d, const struct envelope *env,
+	    const char *prev, const struct label *label);
+
+/* daemon_ctl.c */
+void	ctl_client_ready(struct daemon *d, int client);
+
+#endif /* DAEMON_H */

@@ -1,0 +1,834 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * daemon_ctl: requests from the local `valise` command.  The caller is
+ * identified by its uid (SO_PEERCRED), mapped to a login and then to a
+ * configured user; nothing the client says about itself is believed.
+ * Requests dispatch from one table that names the role each needs, and
+ * every reply waits for the round's commit, so an audited action is never
+ * reported done before its audit record is on disk.
+ */
+#include <sys/statvfs.h>
+
+#include <errno.h>
+#include <pwd.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "crypto/envelope.h"
+#include "crypto/name.h"
+#include "crypto/secmem.h"
+#include "keys/identity.h"
+#include "node/daemon.h"
+#include "node/log.h"
+#include "node/util.h"
+
+#define CTL_BATCH_MAX	256	/* messages in one send request */
+#define ROLE_ANY	0
+
+struct req {
+	struct daemon		*d;
+	int			 client;
+	const struct fed_user	*user;
+	const struct ctl_msg	*msg;
+	struct ctl_msg		*reply;
+};
+
+typedef int (*ctl_handler)(struct req *);
+
+static int op_status(struct req *);
+static int op_peers(struct req *);
+static int op_send(struct req *);
+static int op_inbox(struct req *);
+static int op_read(struct req *);
+static int op_sent(struct req *);
+
+static const struct {
+	const char	*op;
+	ctl_handler	 fn;
+	unsigned	 role;		/* CONF_ROLE_*, or ROLE_ANY */
+} ops[] = {
+	{ "status",	op_status,	ROLE_ANY },
+	{ "peers",	op_peers,	ROLE_ANY },
+	{ "send",	op_send,	CONF_ROLE_OFFICER },
+	{ "inbox",	op_inbox,	CONF_ROLE_OFFICER },
+	{ "read",	op_read,	CONF_ROLE_OFFICER },
+	{ "sent",	op_sent,	CONF_ROLE_OFFICER },
+};
+
+/* Fail a request: status and a message for the user. */
+static int __attribute__((format(printf, 3, 4)))
+fail(struct req *q, int status, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ctl_msg_set_int(q->reply, "status", status);
+	ctl_msg_set_str(q->reply, "error", msg);
+	return status;
+}
+
+static struct devent *
+user_event(struct req *q, enum audit_event_type type)
+{
+	struct devent *e = daemon_event(q->d, type);
+
+	if (e == NULL)
+		return NULL;
+	snprintf(e->login, sizeof(e->login), "%s", q->d->clients[q->client].login);
+	e->ev.login = e->login;
+	e->ev.uid = (int64_t)q->d->clients[q->client].uid;
+	return e;
+}
+
+static int
+parse_id(const char *hex, uint8_t id[WIRE_ID_BYTES])
+{
+	if (hex == NULL || strlen(hex) != 2 * WIRE_ID_BYTES)
+		return -EINVAL;
+	return prim_from_hex(id, WIRE_ID_BYTES, hex, strlen(hex));
+}
+
+/* ---------------------------------------------------------------- status */
+
+static int
+op_status(struct req *q)
+{
+	struct daemon *d = q->d;
+	struct audit_status ast;
+	struct ctl_msg *p;
+	int64_t bytes, counts[4];
+	size_t i;
+
+	ctl_msg_set_str(q->reply, "node", d->conf->name);
+	ctl_msg_set_str(q->reply, "fingerprint", d->fpr);
+	ctl_msg_set_str(q->reply, "listen", d->conf->listen);
+	ctl_msg_set_int(q->reply, "started", d->started);
+	ctl_msg_set_str(q->reply, "policy_hash", d->fed->policy_hash);
+	for (i = 0; i < d->nlinks; i++) {
+		const struct link *l = &d->links[i];
+
+		if ((p = ctl_msg_add(q->reply, "peers")) == NULL)
+			return fail(q, EXIT_INTERNAL, "out of memory");
+		ctl_msg_set_str(p, "name", l->node->conf->name);
+		ctl_msg_set_str(p, "endpoint", l->node->conf->endpoint);
+		ctl_msg_set_bool(p, "connected", l->connected &&
+		    l->last_contact > 0 &&
+		    daemon_now() - l->last_contact < 30);
+		ctl_msg_set_int(p, "last_contact", l->last_contact);
+		if (store_queue_size(d->store, l->node->conf->name, &bytes,
+		    counts) == 0) {
+			ctl_msg_set_int(p, "queued_flash", counts[0]);
+			ctl_msg_set_int(p, "queued_immediate", counts[1]);
+			ctl_msg_set_int(p, "queued_priority", counts[2]);
+			ctl_msg_set_int(p, "queued_routine", counts[3]);
+			ctl_msg_set_int(p, "queued_bytes", bytes);
+		}
+	}
+	audit_status(d->audit, &ast);
+	ctl_msg_set_int(q->reply, "audit_entries", (int64_t)ast.entries);
+	ctl_msg_set_int(q->reply, "audit_checkpoint_seq",
+	    (int64_t)ast.checkpoint_seq);
+	ctl_msg_set_int(q->reply, "audit_checkpoint_time", ast.checkpoint_time);
+	ctl_msg_set_bool(q->reply, "alarm", ast.alarm || d->fail_closed);
+	ctl_msg_set_int(q->reply, "rejected_frames", (int64_t)d->rejected_frames);
+	return 0;
+}
+
+static int
+op_peers(struct req *q)
+{
+	struct daemon *d = q->d;
+	struct ctl_msg *p;
+	size_t i;
+
+	for (i = 0; i < d->fed->nnodes; i++) {
+		const struct fed_node *n = &d->fed->nodes[i];
+
+		if ((p = ctl_msg_add(q->reply, "peers")) == NULL)
+			return fail(q, EXIT_INTERNAL, "out of memory");
+		ctl_msg_set_str(p, "name", n->conf->name);
+		ctl_msg_set_str(p, "endpoint", n->conf->endpoint);
+		ctl_msg_set_str(p, "fingerprint", n->keys.fingerprint);
+		ctl_msg_set_str(p, "nationality", n->conf->nationality);
+		ctl_msg_set_str(p, "organisations",
+		    (n->conf->organisations & CONF_ORG_NATO) &&
+		    (n->conf->organisations & CONF_ORG_EU) ? "NATO,EU" :
+		    n->conf->organisations & CONF_ORG_NATO ? "NATO" :
+		    n->conf->organisations & CONF_ORG_EU ? "EU" : "-");
+		ctl_msg_set_str(p, "accreditation", n->conf->accreditation);
+		ctl_msg_set_bool(p, "direct", n->direct);
+		ctl_msg_set_bool(p, "revoked", n->revoked);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------------ send */
+
+/* One message of a send request, checked and ready to seal. */
+struct outmsg {
+	struct label	 label;
+	char		 canon[LABEL_FORMAT_MAX];
+	char		 rcpts[ENVELOPE_RECIPIENTS_MAX][NAME_ADDR_MAX + 1];
+	size_t		 nrcpts;
+	char		 nodes[ENVELOPE_RECIPIENTS_MAX][NAME_NODE_MAX + 1];
+	const struct fed_node *hops[ENVELOPE_RECIPIENTS_MAX];	/* NULL: here */
+	size_t		 nnodes;
+	enum envelope_precedence prec;
+	const char	*subject;
+	int64_t		 expires;
+	uint8_t		*body;
+	size_t		 body_len;
+};
+
+static int
+add_rcpt(struct req *q, struct outmsg *o, const char *addr)
+{
+	struct daemon *d = q->d;
+	const char *at = strchr(addr, '@'), *node = at ? at + 1 : addr;
+	const struct fed_node *n = NULL, *hop = NULL;
+	size_t i;
+
+	if (!name_addr_valid(addr, strlen(addr)))
+		return fail(q, EXIT_USAGE, "'%s' is not a recipient (NODE or "
+		    "login@NODE)", addr);
+	if (o->nrcpts >= ENVELOPE_RECIPIENTS_MAX)
+		return fail(q, EXIT_USAGE, "more than %d recipients",
+		    ENVELOPE_RECIPIENTS_MAX);
+	for (i = 0; i < o->nrcpts; i++)
+		if (strcmp(o->rcpts[i], addr) == 0)
+			return fail(q, EXIT_USAGE, "recipient '%s' is named "
+			    "twice", addr);
+	if (strcmp(node, d->conf->name) == 0) {
+		if (at != NULL) {
+			char login[NAME_USER_MAX + 1];
+
+			snprintf(login, sizeof(login), "%.*s",
+			    (int)(at - addr), addr);
+			if (fed_user(d->fed, login) == NULL)
+				return fail(q, EXIT_USAGE, "no user '%s' on "
+				    "this node", login);
+		}
+	} else {
+		if ((n = fed_node(d->fed, node)) == NULL)
+			return fail(q, EXIT_USAGE, "unknown node '%s'", node);
+		if (n->revoked)
+			return fail(q, EXIT_REFUSED, "node '%s' is revoked",
+			    node);
+		if ((hop = fed_next_hop(d->fed, node)) == NULL)
+			return fail(q, EXIT_USAGE, "no route to '%s'", node);
+	}
+	snprintf(o->rcpts[o->nrcpts++], NAME_ADDR_MAX + 1, "%s", addr);
+	for (i = 0; i < o->nnodes; i++)
+		if (strcmp(o->nodes[i], node) == 0)
+			return 0;
+	snprintf(o->nodes[o->nnodes], NAME_NODE_MAX + 1, "%s", node);
+	o->hops[o->nnodes++] = hop;
+	return 0;
+}
+
+/* The policy for each route: the next hop and the destination node. */
+static int
+check_routes(struct req *q, struct outmsg *o)
+{
+	struct policy_decision dec;
+	size_t i;
+
+	for (i = 0; i < o->nnodes; i++) {
+		const struct fed_node *dst;
+
+		if (o->hops[i] == NULL)
+			continue;	/* local: checked at read */
+		if (policy_decide(q->d->fed->tables, POLICY_OP_FORWARD,
+		    &o->label, &q->d->fed->self, &o->hops[i]->accreditation,
+		    &dec) != 0 || !dec.allow)
+			return fail(q, EXIT_REFUSED, "refused: the route to %s "
+			    "goes through %s: %s", o->nodes[i],
+			    o->hops[i]->conf->name, dec.reason);
+		dst = fed_node(q->d->fed, o->nodes[i]);
+		if (dst != o->hops[i] &&
+		    (policy_decide(q->d->fed->tables, POLICY_OP_FORWARD,
+		    &o->label, NULL, &dst->accreditation, &dec) != 0 ||
+		    !dec.allow))
+			return fail(q, EXIT_REFUSED, "refused: destination "
+			    "%s: %s", o->nodes[i], dec.reason);
+	}
+	return 0;
+}
+
+static int
+check_space(struct req *q, struct outmsg *o, size_t wire_len)
+{
+	struct statvfs vfs;
+	int64_t bytes, counts[4];
+	size_t i;
+
+	if (statvfs(q->d->conf->state_dir, &vfs) == 0 &&
+	    (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize <
+	    q->d->conf->disk_reserve + (int64_t)wire_len)
+		return fail(q, EXIT_TEMPFAIL, "the node's disk is full (free "
+		    "space below the reserve); try again later");
+	for (i = 0; i < o->nnodes; i++) {
+		if (o->hops[i] == NULL)
+			continue;
+		if (store_queue_size(q->d->store, o->hops[i]->conf->name,
+		    &bytes, counts) == 0 &&
+		    bytes + (int64_t)wire_len > q->d->conf->queue_max_bytes)
+			return fail(q, EXIT_TEMPFAIL, "the queue for %s is "
+			    "full; try again later", o->hops[i]->conf->name);
+	}
+	return 0;
+}
+
+/* Read and check one message of a send request. */
+static int
+parse_outmsg(struct req *q, const struct ctl_msg *m, struct outmsg *o)
+{
+	struct daemon *d = q->d;
+	struct policy_decision dec;
+	struct label_error lerr;
+	const char *s;
+	int64_t v;
+	size_t i, n;
+	int r;
+
+	memset(o, 0, sizeof(*o));
+	if ((s = ctl_msg_str(m, "label")) == NULL)
+		return fail(q, EXIT_USAGE, "a label is required (--label)");
+	if (label_parse(d->fed->tables, s, &o->label, &lerr) != 0)
+		return fail(q, EXIT_USAGE, "invalid label '%s': %s (at "
+		    "character %zu)", s, lerr.msg, lerr.pos + 1);
+	if (label_format(d->fed->tables, &o->label, o->canon,
+	    sizeof(o->canon)) != 0 || strlen(o->canon) > ENVELOPE_LABEL_MAX)
+		return fail(q, EXIT_USAGE, "label too long");
+	/* Nobody sends above their own clearance (XEP-0258). */
+	if (policy_decide(d->fed->tables, POLICY_OP_READ, &o->label,
+	    &d->fed->self, &q->user->clearance, &dec) != 0 || !dec.allow)
+		return fail(q, EXIT_REFUSED, "refused: you may not send %s: %s",
+		    o->canon, dec.reason);
+	o->prec = ENVELOPE_ROUTINE;
+	if ((s = ctl_msg_str(m, "precedence")) != NULL) {
+		char up[16];
+
+		for (i = 0; s[i] != '\0' && i < sizeof(up) - 1; i++)
+			up[i] = (char)(s[i] >= 'a' && s[i] <= 'z' ?
+			    s[i] - 32 : s[i]);
+		up[i] = '\0';
+		if (s[i] != '\0' || envelope_precedence_parse(up, &o->prec)
+		    != 0)
+			return fail(q, EXIT_USAGE, "precedence '%s': use flash, "
+			    "immediate, priority or routine", s);
+	}
+	o->subject = ctl_msg_str(m, "subject");
+	if (o->subject == NULL)
+		o->subject = "";
+	if (strlen(o->subject) > WIRE_SUBJECT_MAX)
+		return fail(q, EXIT_USAGE, "the subject is longer than %d "
+		    "bytes", WIRE_SUBJECT_MAX);
+	for (i = 0; o->subject[i] != '\0'; i++)
+		if ((unsigned char)o->subject[i] < 0x20)
+			return fail(q, EXIT_USAGE, "control character in the "
+			    "subject");
+	o->expires = d->conf->default_expiry;
+	if ((r = ctl_msg_int(m, "expires", &v)) == 0) {
+		if (v < 1 || v > 365 * 86400)
+			return fail(q, EXIT_USAGE, "expiry must be between 1 "
+			    "second and 365 days");
+		o->expires = v;
+	} else if (r != -ENOENT) {
+		return fail(q, EXIT_USAGE, "expires: not a number of seconds");
+	}
+	n = ctl_msg_count(m, "to");
+	if (n == 0)
+		return fail(q, EXIT_USAGE, "at least one recipient (--to)");
+	for (i = 0; i < n; i++) {
+		const struct ctl_msg *t = ctl_msg_item(m, "to", i);
+
+		if (t == NULL || (s = ctl_msg_str(t, "addr")) == NULL)
+			return fail(q, EXIT_USAGE, "bad recipient list");
+		if ((r = add_rcpt(q, o, s)) != 0)
+			return r;
+	}
+	if ((r = check_routes(q, o)) != 0)
+		return r;
+	r = ctl_msg_bytes(m, "body", (size_t)d->conf->body_max, &o->body,
+	    &o->body_len);
+	if (r == -EMSGSIZE)
+		return fail(q, EXIT_USAGE, "the body is larger than %lld bytes",
+		    (long long)d->conf->body_max);
+	if (r != 0)
+		return fail(q, EXIT_USAGE, "the body is missing or malformed");
+	return 0;
+}
+
+/* Seal, queue or deliver locally, and record one checked message. */
+static int
+submit(struct req *q, struct outmsg *o, struct ctl_msg *ids)
+{
+	struct daemon *d = q->d;
+	struct envelope_rcpt rcpts[ENVELOPE_RECIPIENTS_MAX];
+	struct envelope_params p;
+	struct envelope *env = NULL;
+	struct store_sent_row sent;
+	struct store_item it;
+	struct devent *e;
+	uint8_t id[ENVELOPE_ID_BYTES], *payload = NULL, *wire = NULL;
+	size_t plen, wlen, i, k;
+	char hex[2 * ENVELOPE_ID_BYTES + 1];
+	int r;
+
+	for (i = 0; i < o->nrcpts; i++) {
+		const char *at = strchr(o->rcpts[i], '@');
+		const char *node = at ? at + 1 : o->rcpts[i];
+		const struct fed_node *n = fed_node(d->fed, node);
+
+		rcpts[i].addr = o->rcpts[i];
+		rcpts[i].box_pk = n != NULL ? n->keys.box_pk :
+		    identity_box_pk(d->id);
+	}
+	memset(&p, 0, sizeof(p));
+	p.origin = d->conf->name;
+	p.rcpts = rcpts;
+	p.nrcpts = o->nrcpts;
+	p.label = o->canon;
+	p.precedence = o->prec;
+	p.created = (uint64_t)daemon_now();
+	p.expires = p.created + (uint64_t)o->expires;
+	if ((r = wire_payload_encode(o->subject, o->body, o->body_len,
+	    &payload, &plen)) != 0)
+		return fail(q, EXIT_INTERNAL, "cannot encode the message");
+	r = envelope_seal(&p, identity_sign_sk(d->id), payload, plen, &wire,
+	    &wlen, id);
+	secmem_wipe(payload, plen);
+	free(payload);
+	if (r != 0)
+		return fail(q, r == -EMSGSIZE ? EXIT_USAGE : EXIT_INTERNAL,
+		    "cannot seal the message: %s", strerror(-r));
+	if ((r = check_space(q, o, wlen)) != 0)
+		goto out;
+	if ((r = daemon_txn(d)) != 0) {
+		r = fail(q, EXIT_INTERNAL, "the store cannot start a write");
+		goto out;
+	}
+	daemon_hex(hex, id, sizeof(id));
+	for (k = 0; k < o->nnodes; k++) {
+		if (o->hops[k] == NULL) {
+			/* Addressed to this node: deliver now. */
+			if (envelope_parse(wire, wlen, 0, &env) != 0 ||
+			    envelope_verify(env, identity_sign_pk(d->id)) != 0 ||
+			    store_mark_seen(d->store, STORE_MESSAGE, id,
+			    d->conf->name, daemon_now()) != 0 ||
+			    peer_deliver(d, env, NULL, &o->label) != 0) {
+				envelope_free(&env);
+				r = fail(q, EXIT_INTERNAL, "local delivery "
+				    "failed");
+				goto out;
+			}
+			envelope_free(&env);
+			continue;
+		}
+		memset(&it, 0, sizeof(it));
+		it.kind = STORE_MESSAGE;
+		memcpy(it.id, id, sizeof(id));
+		snprintf(it.dest, sizeof(it.dest), "%s", o->nodes[k]);
+		snprintf(it.next_hop, sizeof(it.next_hop), "%s",
+		    o->hops[k]->conf->name);
+		snprintf(it.origin, sizeof(it.origin), "%s", d->conf->name);
+		it.precedence = (int)o->prec;
+		it.expires = (int64_t)p.expires;
+		it.bytes = wire;
+		it.len = wlen;
+		if ((r = store_enqueue(d->store, &it)) != 0) {
+			r = fail(q, r == -ENOSPC ? EXIT_TEMPFAIL :
+			    EXIT_INTERNAL, "cannot queue the message: %s",
+			    strerror(-r));
+			goto out;
+		}
+	}
+	for (i = 0; i < o->nrcpts; i++) {
+		const char *at = strchr(o->rcpts[i], '@');
+		const char *node = at ? at + 1 : o->rcpts[i];
+		const struct fed_node *hop = fed_next_hop(d->fed, node);
+
+		memset(&sent, 0, sizeof(sent));
+		memcpy(sent.id, id, sizeof(id));
+		snprintf(sent.rcpt, sizeof(sent.rcpt), "%s", o->rcpts[i]);
+		util_fmt(sent.label, sizeof(sent.label), "%s", o->canon);
+		sent.created = daemon_now();
+		sent.status = STORE_QUEUED;
+		if (hop != NULL && strcmp(node, d->conf->name) != 0)
+			snprintf(sent.via, sizeof(sent.via), "%s",
+			    hop->conf->name);
+		store_sent_add(d->store, &sent);
+	}
+	if ((e = user_event(q, AUDIT_EV_SUBMIT)) != NULL) {
+		size_t off = 0;
+
+		snprintf(e->id, sizeof(e->id), "%s", hex);
+		e->ev.msg_id = e->id;
+		e->ev.origin = d->conf->name;
+		util_fmt(e->label, sizeof(e->label), "%s", o->canon);
+		e->ev.label = e->label;
+		e->ev.precedence = envelope_precedence_name(o->prec);
+		for (i = 0; i < o->nrcpts && off < sizeof(e->rcpts); i++)
+			off += (size_t)snprintf(e->rcpts + off,
+			    sizeof(e->rcpts) - off, "%s%s", i ? "," : "",
+			    o->rcpts[i]);
+		e->ev.recipients = e->rcpts;
+		e->ev.decision = "allow";
+		e->ev.next_hop = o->hops[0] ? o->hops[0]->conf->name : NULL;
+	}
+	if ((r = ctl_msg_set_str(ids, "id", hex)) != 0)
+		r = fail(q, EXIT_INTERNAL, "out of memory");
+out:
+	free(wire);
+	return r;
+}
+
+static void
+outmsg_clear(struct outmsg *o)
+{
+	if (o->body != NULL) {
+		secmem_wipe(o->body, o->body_len);
+		free(o->body);
+	}
+	o->body = NULL;
+}
+
+/*
+ * A send request carries one or more messages under "items".  All are
+ * checked before any is queued; a refusal names the item.  The reply
+ * (the ids) is sent only after the round commits.
+ */
+static int
+op_send(struct req *q)
+{
+	struct outmsg *o;
+	struct devent *e;
+	size_t n = ctl_msg_count(q->msg, "items"), i;
+	int r = 0;
+
+	if (n == 0 || n > CTL_BATCH_MAX)
+		return fail(q, EXIT_USAGE, "a send request holds 1 to %d "
+		    "messages", CTL_BATCH_MAX);
+	if (q->d->nevents + n + 4 > DAEMON_BATCH_MAX)
+		return fail(q, EXIT_TEMPFAIL, "the node is busy; try again");
+	if ((o = calloc(1, sizeof(*o))) == NULL)
+		return fail(q, EXIT_INTERNAL, "out of memory");
+	for (i = 0; i < n && r == 0; i++) {
+		const struct ctl_msg *m = ctl_msg_item(q->msg, "items", i);
+		struct ctl_msg *ids;
+
+		if (m == NULL) {
+			r = fail(q, EXIT_USAGE, "item %zu is not an object",
+			    i + 1);
+			break;
+		}
+		if ((r = parse_outmsg(q, m, o)) != 0) {
+			if (r == EXIT_REFUSED &&
+			    (e = user_event(q, AUDIT_EV_DENY)) != NULL) {
+				util_fmt(e->label, sizeof(e->label), "%s",
+				    o->canon);
+				e->ev.label = e->label;
+				e->ev.decision = "deny";
+				e->ev.detail = "send refused";
+			}
+			if (n > 1) {
+				const char *err = ctl_msg_str(q->reply,
+				    "error");
+				char msg[600];
+
+				snprintf(msg, sizeof(msg), "message %zu: %s",
+				    i + 1, err ? err : "");
+				ctl_msg_set_str(q->reply, "error", msg);
+			}
+			outmsg_clear(o);
+			break;
+		}
+		if ((ids = ctl_msg_add(q->reply, "ids")) == NULL)
+			r = fail(q, EXIT_INTERNAL, "out of memory");
+		else
+			r = submit(q, o, ids);
+		outmsg_clear(o);
+	}
+	free(o);
+	if (r != 0 && q->d->in_txn) {
+		/* All or nothing: a batch that fails half-way queues none. */
+		store_rollback(q->d->store);
+		q->d->in_txn = false;
+		ctl_msg_set_int(q->reply, "queued", 0);
+	}
+	return r;
+}
+
+/* ----------------------------------------------------------- inbox, read */
+
+static bool
+cleared(struct req *q, const char *label_text)
+{
+	struct policy_decision dec;
+	struct label_error lerr;
+	struct label l;
+
+	return label_parse(q->d->fed->tables, label_text, &l, &lerr) == 0 &&
+	    policy_decide(q->d->fed->tables, POLICY_OP_READ, &l,
+	    &q->d->fed->self, &q->user->clearance, &dec) == 0 && dec.allow;
+}
+
+static int
+op_inbox(struct req *q)
+{
+	struct store_inbox_row *rows = NULL;
+	struct ctl_msg *it;
+	char hex[2 * STORE_ID_BYTES + 1];
+	size_t n, i, above = 0;
+	int r;
+
+	if ((r = store_inbox_list(q->d->store, q->user->conf->login, &rows,
+	    &n)) != 0)
+		return fail(q, EXIT_INTERNAL, "cannot read the inbox: %s",
+		    strerror(-r));
+	for (i = 0; i < n; i++) {
+		if (!cleared(q, rows[i].label)) {
+			above++;
+			continue;
+		}
+		if ((it = ctl_msg_add(q->reply, "messages")) == NULL)
+			break;
+		daemon_hex(hex, rows[i].id, sizeof(rows[i].id));
+		ctl_msg_set_str(it, "id", hex);
+		ctl_msg_set_int(it, "received", rows[i].received);
+		ctl_msg_set_int(it, "created", rows[i].created);
+		ctl_msg_set_str(it, "origin", rows[i].origin);
+		ctl_msg_set_str(it, "to", rows[i].login[0] ?
+		    rows[i].login : q->d->conf->name);
+		ctl_msg_set_str(it, "precedence",
+		    envelope_precedence_name(rows[i].precedence));
+		ctl_msg_set_str(it, "label", rows[i].label);
+		ctl_msg_set_str(it, "subject", rows[i].subject);
+		ctl_msg_set_bool(it, "read", rows[i].read_at != 0);
+	}
+	ctl_msg_set_int(q->reply, "above_clearance", (int64_t)above);
+	free(rows);
+	return 0;
+}
+
+static int
+op_read(struct req *q)
+{
+	struct daemon *d = q->d;
+	struct store_inbox_row row;
+	const struct fed_node *origin;
+	struct envelope *env = NULL;
+	struct devent *e;
+	uint8_t id[WIRE_ID_BYTES], *wire = NULL, *payload = NULL;
+	const uint8_t *text;
+	char subject[WIRE_SUBJECT_MAX + 1];
+	size_t wlen, plen = 0, tlen;
+	int r;
+
+	if (parse_id(ctl_msg_str(q->msg, "id"), id) != 0)
+		return fail(q, EXIT_USAGE, "a message id is 64 hex digits");
+	r = store_inbox_get(d->store, id, q->user->conf->login, &row, &wire,
+	    &wlen);
+	if (r == -ENOENT)
+		return fail(q, EXIT_USAGE, "no message %s in your inbox",
+		    ctl_msg_str(q->msg, "id"));
+	if (r != 0)
+		return fail(q, EXIT_INTERNAL, "cannot read the store: %s",
+		    strerror(-r));
+	e = user_event(q, AUDIT_EV_READ);
+	if (e != NULL) {
+		daemon_hex(e->id, id, sizeof(id));
+		e->ev.msg_id = e->id;
+		e->ev.origin = row.origin[0] ? row.origin : NULL;
+		util_fmt(e->label, sizeof(e->label), "%s", row.label);
+		e->ev.label = e->label;
+	}
+	if (!cleared(q, row.label)) {
+		if (e != NULL) {
+			e->ev.type = AUDIT_EV_DENY;
+			e->ev.decision = "deny";
+			e->ev.detail = "read refused: above the user's clearance";
+		}
+		r = fail(q, EXIT_REFUSED, "refused: you are not cleared to "
+		    "read %s", row.label);
+		goto out;
+	}
+	origin = strcmp(row.origin, d->conf->name) == 0 ? NULL :
+	    fed_node(d->fed, row.origin);
+	if (envelope_parse(wire, wlen, 0, &env) != 0 ||
+	    envelope_verify(env, origin != NULL ? origin->keys.sign_pk :
+	    identity_sign_pk(d->id)) != 0 ||
+	    envelope_open(env, d->conf->name, identity_box_pk(d->id),
+	    identity_box_sk(d->id), &payload, &plen) != 0 ||
+	    wire_payload_decode(payload, plen, subject, &text, &tlen) != 0) {
+		if (e != NULL) {
+			e->ev.type = AUDIT_EV_INTEGRITY_FAILURE;
+			e->ev.decision = "deny";
+			e->ev.detail = "stored message does not verify or open";
+		}
+		r = fail(q, EXIT_INTERNAL, "the stored message does not verify "
+		    "or open");
+		goto out;
+	}
+	if (e != NULL)
+		e->ev.decision = "allow";
+	if (daemon_txn(d) != 0) {
+		r = fail(q, EXIT_INTERNAL, "the store cannot start a write");
+		goto out;
+	}
+	if (row.read_at == 0) {
+		char user[NAME_ADDR_MAX + 1];
+
+		snprintf(user, sizeof(user), "%s@%s", q->user->conf->login,
+		    d->conf->name);
+		store_inbox_mark_read(d->store, id, q->user->conf->login,
+		    daemon_now());
+		peer_receipt(d, RECEIPT_READ, id, row.origin, user,
+		    RECEIPT_REASON_NONE, NULL);
+	}
+	ctl_msg_set_str(q->reply, "id", ctl_msg_str(q->msg, "id"));
+	ctl_msg_set_str(q->reply, "origin", row.origin);
+	ctl_msg_set_str(q->reply, "label", row.label);
+	ctl_msg_set_str(q->reply, "precedence",
+	    envelope_precedence_name(row.precedence));
+	ctl_msg_set_int(q->reply, "created", row.created);
+	ctl_msg_set_int(q->reply, "received", row.received);
+	ctl_msg_set_str(q->reply, "subject", subject);
+	ctl_msg_set_bytes(q->reply, "body", text, tlen);
+	secmem_wipe(subject, sizeof(subject));
+	r = 0;
+out:
+	if (payload != NULL)
+		envelope_body_free(&payload, plen);
+	envelope_free(&env);
+	free(wire);
+	return r;
+}
+
+static int
+op_sent(struct req *q)
+{
+	struct store_sent_row *rows = NULL;
+	struct ctl_msg *it;
+	uint8_t id[WIRE_ID_BYTES];
+	const char *want = ctl_msg_str(q->msg, "id");
+	char hex[2 * STORE_ID_BYTES + 1];
+	size_t n, i;
+	int r;
+
+	if (want != NULL && parse_id(want, id) != 0)
+		return fail(q, EXIT_USAGE, "a message id is 64 hex digits");
+	if ((r = store_sent_list(q->d->store, want ? id : NULL, &rows, &n))
+	    != 0)
+		return fail(q, EXIT_INTERNAL, "cannot read the store: %s",
+		    strerror(-r));
+	for (i = 0; i < n; i++) {
+		if (!cleared(q, rows[i].label))
+			continue;
+		if ((it = ctl_msg_add(q->reply, "recipients")) == NULL)
+			break;
+		daemon_hex(hex, rows[i].id, sizeof(rows[i].id));
+		ctl_msg_set_str(it, "id", hex);
+		ctl_msg_set_str(it, "recipient", rows[i].rcpt);
+		ctl_msg_set_str(it, "label", rows[i].label);
+		ctl_msg_set_str(it, "status", store_status_name(rows[i].status));
+		ctl_msg_set_str(it, "via", rows[i].via);
+		ctl_msg_set_str(it, "reason", rows[i].reason);
+		ctl_msg_set_int(it, "created", rows[i].created);
+		ctl_msg_set_int(it, "updated", rows[i].updated);
+	}
+	free(rows);
+	if (want != NULL && n == 0)
+		return fail(q, EXIT_USAGE, "no sent message %s", want);
+	return 0;
+}
+
+/* ------------------------------------------------------------- dispatch */
+
+/* The caller's login from the kernel-reported uid. */
+static void
+identify(struct daemon *d, struct client *c)
+{
+	struct passwd pw, *res = NULL;
+	char buf[1024];
+
+	if (c->login[0] != '\0')
+		return;
+	if (getpwuid_r(c->uid, &pw, buf, sizeof(buf), &res) == 0 &&
+	    res != NULL && strlen(pw.pw_name) <= STORE_NAME_MAX)
+		snprintf(c->login, sizeof(c->login), "%s", pw.pw_name);
+	(void)d;
+}
+
+static void
+dispatch(struct daemon *d, int client, const struct ctl_msg *msg)
+{
+	struct client *c = &d->clients[client];
+	struct req q = { d, client, NULL, msg, ctl_msg_new() };
+	const char *op = ctl_msg_str(msg, "op");
+	struct devent *e;
+	size_t i;
+
+	if (q.reply == NULL)
+		return;
+	identify(d, c);
+	for (i = 0; op != NULL && i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (strcmp(op, ops[i].op) == 0)
+			break;
+	if (op == NULL || i == sizeof(ops) / sizeof(ops[0])) {
+		fail(&q, EXIT_USAGE, "unknown request '%s'", op ? op : "");
+		goto reply;
+	}
+	q.user = fed_user(d->fed, c->login);
+	if (q.user == NULL || (ops[i].role != ROLE_ANY &&
+	    !(q.user->conf->roles & ops[i].role))) {
+		if ((e = user_event(&q, q.user == NULL ? AUDIT_EV_AUTH_FAILURE :
+		    AUDIT_EV_DENY)) != NULL) {
+			e->ev.decision = "deny";
+			snprintf(e->detail, sizeof(e->detail), "%s: %s", op,
+			    q.user == NULL ? "not a configured user" :
+			    "role not held");
+			e->ev.detail = e->detail;
+		}
+		fail(&q, EXIT_REFUSED, "refused: %s", q.user == NULL ?
+		    "you are not a user of this node" : "your role does not "
+		    "allow this");
+		goto reply;
+	}
+	if (ops[i].fn(&q) == 0 && ctl_msg_int(q.reply, "status",
+	    &(int64_t){ 0 }) == -ENOENT)
+		ctl_msg_set_int(q.reply, "status", EXIT_OK);
+reply:
+	daemon_queue_reply(d, client, q.reply);
+}
+
+void
+ctl_client_ready(struct daemon *d, int client)
+{
+	struct client *c = &d->clients[client];
+	struct ctl_msg *msg = NULL;
+	int r;
+
+	r = ctl_reader_feed(&c->reader, c->fd, &msg);
+	if (r == -EAGAIN)
+		return;
+	if (r != 0) {
+		if (r != -ECONNRESET)
+			log_info("control: dropping client pid %d: %s",
+			    (int)c->pid, strerror(-r));
+		close(c->fd);
+		ctl_reader_clear(&c->reader);
+		c->fd = -1;
+		return;
+	}
+	d->nwork++;
+	dispatch(d, client, msg);
+	ctl_msg_free(&msg);
+}

@@ -1,0 +1,660 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * daemon_peer: node-to-node traffic.  Every frame from a peer is checked in
+ * this order: well-formed, origin known, signature, addressed to a node it
+ * names, not seen before, not expired, label valid, ingress (the sending
+ * peer's accreditation) and the node's own accreditation; then it is
+ * delivered here, or checked for egress against the next hop and queued.
+ * Whatever is taken is acknowledged only when the round commits.
+ */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/envelope.h"
+#include "crypto/receipt.h"
+#include "crypto/secmem.h"
+#include "keys/identity.h"
+#include "node/daemon.h"
+#include "node/log.h"
+#include "node/util.h"
+
+#define RETRY_AFTER_MS	DAEMON_ACK_TIMEOUT_MS
+#define SEND_PER_ROUND	256
+
+#define set_detail(e, ...) do { \
+	if ((e) != NULL) { \
+		util_fmt((e)->detail, sizeof((e)->detail), __VA_ARGS__); \
+		(e)->ev.detail = (e)->detail; \
+	} \
+} while (0)
+
+/* Wall-clock milliseconds: queue retry times survive a restart. */
+static int64_t
+wall_ms(void)
+{
+	return daemon_now() * 1000;
+}
+
+static struct devent *
+event_for(struct daemon *d, enum audit_event_type type,
+    const struct envelope_info *info, const char *prev, const char *next)
+{
+	struct devent *e = daemon_event(d, type);
+	size_t i, off = 0;
+
+	if (e == NULL)
+		return NULL;
+	if (info != NULL) {
+		daemon_hex(e->id, info->id, sizeof(info->id));
+		e->ev.msg_id = e->id;
+		e->ev.origin = info->origin;
+		util_fmt(e->label, sizeof(e->label), "%s", info->label);
+		e->ev.label = e->label;
+		e->ev.precedence = envelope_precedence_name(info->precedence);
+		for (i = 0; i < info->nrcpts && off < sizeof(e->rcpts); i++)
+			off += (size_t)snprintf(e->rcpts + off,
+			    sizeof(e->rcpts) - off, "%s%s", i ? "," : "",
+			    info->rcpts[i]);
+		e->ev.recipients = e->rcpts;
+	}
+	e->ev.prev_hop = prev;
+	e->ev.next_hop = next;
+	if (prev != NULL)
+		e->ev.peer_fpr = daemon_peer_fpr(d, prev);
+	return e;
+}
+
+
+/* ------------------------------------------------------------- receipts */
+
+/* Apply a receipt about a message this node originated. */
+static void
+apply_receipt(struct daemon *d, enum receipt_type type,
+    const uint8_t id[WIRE_ID_BYTES], const char *node, const char *user,
+    enum receipt_reason reason, const char *text)
+{
+	enum store_status st = STORE_DELIVERED;
+	char why[STORE_TEXT_MAX + 1] = "";
+	const char *who = user != NULL && user[0] != '\0' ? user : node;
+
+	switch (type) {
+	case RECEIPT_DELIVERY:
+		st = STORE_DELIVERED;
+		break;
+	case RECEIPT_READ:
+		st = STORE_READ;
+		break;
+	case RECEIPT_NONDELIVERY:
+		st = reason == RECEIPT_REASON_EXPIRED ? STORE_EXPIRED :
+		    STORE_REFUSED;
+		util_fmt(why, sizeof(why), "%s%s%s", receipt_reason_name(reason),
+		    text != NULL && text[0] ? ": " : "", text ? text : "");
+		break;
+	}
+	if (daemon_txn(d) == 0)
+		store_sent_update(d->store, id, who, st, NULL,
+		    why[0] ? why : NULL, daemon_now());
+}
+
+int
+peer_receipt(struct daemon *d, enum receipt_type type,
+    const uint8_t id[WIRE_ID_BYTES], const char *origin, const char *user,
+    enum receipt_reason reason, const char *text)
+{
+	struct receipt_params p = { .type = type, .msg_id = id,
+	    .node = d->conf->name, .user = user, .time = (uint64_t)daemon_now(),
+	    .reason = reason, .text = text };
+	const struct fed_node *hop;
+	struct store_item it;
+	struct receipt *rc = NULL;
+	uint8_t *bytes = NULL;
+	size_t len;
+	int r;
+
+	if (strcmp(origin, d->conf->name) == 0) {
+		apply_receipt(d, type, id, d->conf->name, user, reason, text);
+		return 0;
+	}
+	if ((hop = fed_next_hop(d->fed, origin)) == NULL) {
+		log_warn("receipt for %s: no route back to %s", origin, origin);
+		return -EHOSTUNREACH;
+	}
+	if ((r = receipt_create(&p, identity_sign_sk(d->id), &bytes, &len))
+	    != 0)
+		return r;
+	if ((r = receipt_parse(bytes, len, &rc)) != 0)
+		goto out;
+	memset(&it, 0, sizeof(it));
+	it.kind = STORE_RECEIPT;
+	memcpy(it.id, receipt_info(rc)->digest, sizeof(it.id));
+	snprintf(it.dest, sizeof(it.dest), "%s", origin);
+	snprintf(it.next_hop, sizeof(it.next_hop), "%s", hop->conf->name);
+	snprintf(it.origin, sizeof(it.origin), "%s", d->conf->name);
+	it.precedence = ENVELOPE_IMMEDIATE;
+	it.expires = daemon_now() + d->conf->default_expiry;
+	it.bytes = bytes;
+	it.len = len;
+	if ((r = daemon_txn(d)) == 0)
+		r = store_enqueue(d->store, &it);
+out:
+	receipt_free(&rc);
+	free(bytes);
+	return r == -EEXIST ? 0 : r;
+}
+
+static void
+handle_receipt(struct daemon *d, struct transport_msg *m,
+    const struct wire_frame *f)
+{
+	const struct receipt_info *info;
+	const struct fed_node *issuer, *hop;
+	struct receipt *rc = NULL;
+	struct store_item it;
+	struct devent *e;
+	int r;
+
+	if ((r = receipt_parse(f->data, f->len, &rc)) != 0) {
+		e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, NULL, m->peer,
+		    NULL);
+		set_detail(e, "malformed receipt from %s", m->peer);
+		return;
+	}
+	info = receipt_info(rc);
+	issuer = fed_node(d->fed, info->node);
+	if (issuer == NULL || issuer->revoked ||
+	    receipt_verify(rc, issuer->keys.sign_pk) != 0) {
+		e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, NULL, m->peer,
+		    NULL);
+		set_detail(e, "receipt with a bad signature or an unknown "
+		    "issuer '%s'", info->node);
+		daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest, f->dest,
+		    WIRE_ACK_REJECTED);
+		goto out;
+	}
+	if (daemon_txn(d) != 0)
+		goto out;
+	e = event_for(d, AUDIT_EV_RECEIPT, NULL, m->peer, NULL);
+	if (e != NULL) {
+		daemon_hex(e->id, info->msg_id, sizeof(info->msg_id));
+		e->ev.msg_id = e->id;
+		e->ev.origin = info->node;
+		util_fmt(e->detail, sizeof(e->detail), "%s%s%s",
+		    receipt_type_name(info->type), info->reason ? ": " : "",
+		    info->reason ? receipt_reason_name(info->reason) : "");
+		e->ev.detail = e->detail;
+	}
+	r = store_mark_seen(d->store, STORE_RECEIPT, info->digest, f->dest,
+	    daemon_now());
+	if (r == -EEXIST) {
+		if (e != NULL)
+			e->ev.decision = "duplicate";
+		daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest, f->dest,
+		    WIRE_ACK_DUPLICATE);
+		goto out;
+	}
+	if (r != 0)
+		goto out;
+	if (strcmp(f->dest, d->conf->name) == 0) {
+		apply_receipt(d, info->type, info->msg_id, info->node,
+		    info->user, info->reason, info->text);
+		if (e != NULL)
+			e->ev.decision = "accepted";
+	} else {
+		if ((hop = fed_next_hop(d->fed, f->dest)) == NULL) {
+			if (e != NULL) {
+				e->ev.decision = "dropped";
+				e->ev.rule = "no-route";
+			}
+			daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest,
+			    f->dest, WIRE_ACK_REJECTED);
+			goto out;
+		}
+		memset(&it, 0, sizeof(it));
+		it.kind = STORE_RECEIPT;
+		memcpy(it.id, info->digest, sizeof(it.id));
+		snprintf(it.dest, sizeof(it.dest), "%s", f->dest);
+		snprintf(it.next_hop, sizeof(it.next_hop), "%s",
+		    hop->conf->name);
+		snprintf(it.origin, sizeof(it.origin), "%s", info->node);
+		it.precedence = ENVELOPE_IMMEDIATE;
+		it.expires = daemon_now() + d->conf->default_expiry;
+		it.bytes = (uint8_t *)f->data;
+		it.len = f->len;
+		r = store_enqueue(d->store, &it);
+		if (r != 0 && r != -EEXIST)
+			goto out;
+		if (e != NULL) {
+			e->ev.decision = "relayed";
+			e->ev.next_hop = hop->conf->name;
+		}
+	}
+	daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest, f->dest,
+	    WIRE_ACK_TAKEN);
+out:
+	receipt_free(&rc);
+}
+
+/* ------------------------------------------------------------- messages */
+
+/*
+ * Refuse a message for good: audit the rule that fired and tell the
+ * origin with a signed non-delivery receipt.
+ */
+static void
+refuse(struct daemon *d, const struct envelope_info *info, const char *prev,
+    enum audit_event_type type, const char *rule, const char *why,
+    enum receipt_reason reason)
+{
+	struct devent *e = event_for(d, type, info, prev, NULL);
+
+	if (e != NULL) {
+		e->ev.decision = "deny";
+		util_fmt(e->rule, sizeof(e->rule), "%s", rule);
+		e->ev.rule = e->rule;
+		set_detail(e, "%s", why);
+	}
+	log_info("message %.16s... from %s refused: %s", e ? e->id : "?",
+	    info->origin, why);
+	peer_receipt(d, RECEIPT_NONDELIVERY, info->id, info->origin, "",
+	    reason, why);
+}
+
+int
+peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
+    const struct label *label)
+{
+	const struct envelope_info *info = envelope_info(env);
+	struct store_inbox_row row;
+	char subject[WIRE_SUBJECT_MAX + 1];
+	const uint8_t *text, *wire;
+	uint8_t *body = NULL;
+	size_t body_len, text_len, wlen, i, delivered = 0;
+	struct devent *e;
+	int r;
+
+	(void)label;
+	r = envelope_open(env, d->conf->name, identity_box_pk(d->id),
+	    identity_box_sk(d->id), &body, &body_len);
+	if (r != 0) {
+		refuse(d, info, prev, AUDIT_EV_INTEGRITY_FAILURE,
+		    r == -EPROTO ? "label-mismatch" : "unreadable",
+		    r == -EPROTO ? "the inner label differs from the outer "
+		    "label (quarantined)" : "the body does not decrypt",
+		    r == -EPROTO ? RECEIPT_REASON_LABEL_MISMATCH :
+		    RECEIPT_REASON_UNREADABLE);
+		return 0;
+	}
+	if (wire_payload_decode(body, body_len, subject, &text, &text_len)
+	    != 0) {
+		envelope_body_free(&body, body_len);
+		refuse(d, info, prev, AUDIT_EV_INTEGRITY_FAILURE, "unreadable",
+		    "the payload is malformed", RECEIPT_REASON_UNREADABLE);
+		return 0;
+	}
+	envelope_body_free(&body, body_len);
+	wire = envelope_wire(env, &wlen);
+	memset(&row, 0, sizeof(row));
+	memcpy(row.id, info->id, sizeof(row.id));
+	snprintf(row.origin, sizeof(row.origin), "%s", info->origin);
+	snprintf(row.label, sizeof(row.label), "%s", info->label);
+	snprintf(row.subject, sizeof(row.subject), "%s", subject);
+	secmem_wipe(subject, sizeof(subject));
+	row.precedence = (int)info->precedence;
+	row.created = (int64_t)info->created;
+	row.received = daemon_now();
+	for (i = 0; i < info->nrcpts; i++) {
+		const char *at = strchr(info->rcpts[i], '@');
+		const char *node = at ? at + 1 : info->rcpts[i];
+
+		if (strcmp(node, d->conf->name) != 0)
+			continue;
+		if (at != NULL) {
+			snprintf(row.login, sizeof(row.login), "%.*s",
+			    (int)(at - info->rcpts[i]), info->rcpts[i]);
+			if (fed_user(d->fed, row.login) == NULL) {
+				peer_receipt(d, RECEIPT_NONDELIVERY, info->id,
+				    info->origin, info->rcpts[i],
+				    RECEIPT_REASON_UNKNOWN_USER,
+				    "no such user on this node");
+				continue;
+			}
+		} else {
+			row.login[0] = '\0';
+		}
+		r = store_inbox_add(d->store, &row, wire, wlen);
+		if (r == 0)
+			delivered++;
+		else if (r != -EEXIST)
+			return r;
+	}
+	if (delivered > 0) {
+		e = event_for(d, AUDIT_EV_DELIVER, info, prev, NULL);
+		if (e != NULL)
+			e->ev.decision = "allow";
+		peer_receipt(d, RECEIPT_DELIVERY, info->id, info->origin, "",
+		    RECEIPT_REASON_NONE, NULL);
+	}
+	return 0;
+}
+
+static void
+handle_envelope(struct daemon *d, struct transport_msg *m,
+    const struct wire_frame *f)
+{
+	const struct fed_node *origin, *from, *hop;
+	const struct envelope_info *info;
+	struct policy_decision dec;
+	struct envelope *env = NULL;
+	struct label_error lerr;
+	struct store_item it;
+	struct label label;
+	struct devent *e;
+	int64_t qbytes, counts[4];
+	int r;
+
+	if ((r = envelope_parse(f->data, f->len, (size_t)d->conf->body_max,
+	    &env)) != 0) {
+		e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, NULL, m->peer,
+		    NULL);
+		set_detail(e, "malformed or oversized envelope from %s",
+		    m->peer);
+		d->rejected_frames++;
+		return;
+	}
+	info = envelope_info(env);
+	from = fed_node(d->fed, m->peer);
+	origin = fed_node(d->fed, info->origin);
+	if (from == NULL)	/* the transport only lets configured peers in */
+		goto out;
+	if (strcmp(info->origin, d->conf->name) == 0 || origin == NULL ||
+	    origin->revoked) {
+		e = event_for(d, AUDIT_EV_AUTH_FAILURE, info, m->peer, NULL);
+		if (e != NULL)
+			e->ev.decision = "deny";
+		if (strcmp(info->origin, d->conf->name) == 0)
+			set_detail(e, "%s", "a message claiming to come from "
+			    "this node (reflection)");
+		else
+			set_detail(e, "unknown or revoked origin '%s'",
+			    info->origin);
+		daemon_queue_ack(d, m, WIRE_ENVELOPE, info->id, f->dest,
+		    WIRE_ACK_REJECTED);
+		goto out;
+	}
+	if (envelope_verify(env, origin->keys.sign_pk) != 0) {
+		e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, info, m->peer,
+		    NULL);
+		if (e != NULL)
+			e->ev.decision = "deny";
+		set_detail(e, "bad origin signature (forged or altered "
+		    "in transit by %s)", m->peer);
+		daemon_queue_ack(d, m, WIRE_ENVELOPE, info->id, f->dest,
+		    WIRE_ACK_REJECTED);
+		goto out;
+	}
+	if (!envelope_has_node(env, f->dest)) {
+		e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, info, m->peer,
+		    NULL);
+		set_detail(e, "frame addressed to '%s', which the envelope "
+		    "does not name", f->dest);
+		daemon_queue_ack(d, m, WIRE_ENVELOPE, info->id, f->dest,
+		    WIRE_ACK_REJECTED);
+		goto out;
+	}
+	if (daemon_txn(d) != 0)
+		goto out;
+	r = store_mark_seen(d->store, STORE_MESSAGE, info->id, f->dest,
+	    daemon_now());
+	if (r == -EEXIST) {
+		/* A resend after a lost acknowledgement, or a replay. */
+		e = event_for(d, AUDIT_EV_RELAY_IN, info, m->peer, NULL);
+		if (e != NULL)
+			e->ev.decision = "duplicate";
+		daemon_queue_ack(d, m, WIRE_ENVELOPE, info->id, f->dest,
+		    WIRE_ACK_DUPLICATE);
+		goto out;
+	}
+	if (r != 0)
+		goto out;
+	if (envelope_expired(env, (uint64_t)daemon_now())) {
+		refuse(d, info, m->peer, AUDIT_EV_EXPIRE, "expired",
+		    "arrived after its expiry time", RECEIPT_REASON_EXPIRED);
+		goto ack;
+	}
+	if (label_parse(d->fed->tables, info->label, &label, &lerr) != 0) {
+		refuse(d, info, m->peer, AUDIT_EV_INTEGRITY_FAILURE,
+		    "invalid-label", "the label is invalid (quarantined)",
+		    RECEIPT_REASON_OTHER);
+		goto ack;
+	}
+	if (policy_decide(d->fed->tables, POLICY_OP_INGRESS, &label,
+	    &d->fed->self, &from->accreditation, &dec) != 0 || !dec.allow) {
+		char why[STORE_TEXT_MAX + 1];
+
+		util_fmt(why, sizeof(why), "%s: %s%s",
+		    policy_check_name(dec.check), dec.reason,
+		    dec.incident ? " (security incident: the sending peer is "
+		    "not accredited for it)" : "");
+		refuse(d, info, m->peer, AUDIT_EV_DENY,
+		    policy_rule_name(dec.rule), why,
+		    RECEIPT_REASON_POLICY_DENIED);
+		goto ack;
+	}
+	if (strcmp(f->dest, d->conf->name) == 0) {
+		if ((r = peer_deliver(d, env, m->peer, &label)) != 0)
+			goto out;
+		goto ack;
+	}
+	if ((hop = fed_next_hop(d->fed, f->dest)) == NULL) {
+		refuse(d, info, m->peer, AUDIT_EV_DENY, "no-route",
+		    "no route to the destination", RECEIPT_REASON_OTHER);
+		goto ack;
+	}
+	if (policy_decide(d->fed->tables, POLICY_OP_FORWARD, &label,
+	    &d->fed->self, &hop->accreditation, &dec) != 0 || !dec.allow) {
+		char why[STORE_TEXT_MAX + 1];
+
+		util_fmt(why, sizeof(why), "egress to %s: %s",
+		    hop->conf->name, dec.reason);
+		refuse(d, info, m->peer, AUDIT_EV_DENY,
+		    policy_rule_name(dec.rule), why,
+		    RECEIPT_REASON_POLICY_DENIED);
+		goto ack;
+	}
+	/* Over the per-peer cap: take nothing, the previous hop retries. */
+	if (store_queue_size(d->store, hop->conf->name, &qbytes, counts) == 0 &&
+	    qbytes + (int64_t)f->len > d->conf->queue_max_bytes) {
+		log_warn("queue for %s is full: not taking %s's message yet",
+		    hop->conf->name, m->peer);
+		store_rollback(d->store);
+		d->in_txn = false;
+		goto out;
+	}
+	memset(&it, 0, sizeof(it));
+	it.kind = STORE_MESSAGE;
+	memcpy(it.id, info->id, sizeof(it.id));
+	snprintf(it.dest, sizeof(it.dest), "%s", f->dest);
+	snprintf(it.next_hop, sizeof(it.next_hop), "%s", hop->conf->name);
+	snprintf(it.origin, sizeof(it.origin), "%s", info->origin);
+	it.precedence = (int)info->precedence;
+	it.expires = (int64_t)info->expires;
+	it.bytes = (uint8_t *)f->data;
+	it.len = f->len;
+	if ((r = store_enqueue(d->store, &it)) != 0 && r != -EEXIST)
+		goto out;
+	e = event_for(d, AUDIT_EV_RELAY_IN, info, m->peer, hop->conf->name);
+	if (e != NULL)
+		e->ev.decision = "allow";
+ack:
+	daemon_queue_ack(d, m, WIRE_ENVELOPE, info->id, f->dest,
+	    WIRE_ACK_TAKEN);
+out:
+	envelope_free(&env);
+}
+
+static void
+handle_ack(struct daemon *d, struct transport_msg *m,
+    const struct wire_frame *f)
+{
+	static const char *const status[] = { "taken", "duplicate",
+	    "rejected" };
+	struct link *l = daemon_link(d, m->peer);
+	struct devent *e;
+
+	if (l != NULL) {
+		l->last_contact = daemon_now();
+		l->backoff_ms = 0;
+	}
+	if (daemon_txn(d) != 0)
+		return;
+	if (store_dequeue(d->store, f->kind == WIRE_ENVELOPE ? STORE_MESSAGE :
+	    STORE_RECEIPT, f->id, f->dest) != 0)
+		return;
+	if (f->kind == WIRE_ENVELOPE) {
+		store_sent_update(d->store, f->id, f->dest,
+		    f->status == WIRE_ACK_REJECTED ? STORE_REFUSED :
+		    STORE_RELAYED, m->peer, f->status == WIRE_ACK_REJECTED ?
+		    "rejected by the next hop" : NULL, daemon_now());
+	}
+	if ((e = event_for(d, AUDIT_EV_RELAY_OUT, NULL, NULL, m->peer)) != NULL) {
+		daemon_hex(e->id, f->id, sizeof(f->id));
+		e->ev.msg_id = e->id;
+		snprintf(e->rcpts, sizeof(e->rcpts), "%s", f->dest);
+		e->ev.recipients = e->rcpts;
+		e->ev.peer_fpr = daemon_peer_fpr(d, m->peer);
+		e->ev.decision = status[f->status];
+		e->ev.detail = f->kind == WIRE_ENVELOPE ? "message" : "receipt";
+	}
+}
+
+void
+peer_frame(struct daemon *d, struct transport_msg *m)
+{
+	struct wire_frame f;
+	struct link *l;
+	struct devent *e;
+
+	if (wire_parse(m->data, m->len, &f) != 0 ||
+	    (m->dir == TRANSPORT_INBOUND) != (f.type == WIRE_DATA)) {
+		e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, NULL,
+		    m->dir == TRANSPORT_INBOUND ? m->peer : NULL,
+		    m->dir == TRANSPORT_REPLY ? m->peer : NULL);
+		set_detail(e, "malformed frame from %s", m->peer);
+		if (e != NULL)
+			e->ev.peer_fpr = daemon_peer_fpr(d, m->peer);
+		d->rejected_frames++;
+		return;
+	}
+	if ((l = daemon_link(d, m->peer)) != NULL)
+		l->last_contact = daemon_now();
+	if (f.type == WIRE_ACK)
+		handle_ack(d, m, &f);
+	else if (f.kind == WIRE_ENVELOPE)
+		handle_envelope(d, m, &f);
+	else
+		handle_receipt(d, m, &f);
+}
+
+/*
+ * Send what is due to each link, highest precedence first.  A sent item
+ * becomes due again after RETRY_AFTER_MS unless acknowledged (the
+ * deferral is part of the round's transaction).
+ */
+void
+peer_send_due(struct daemon *d)
+{
+	struct store_item *items;
+	size_t i, k, n;
+	uint8_t *frame;
+	size_t flen;
+	int r;
+
+	if ((items = calloc(SEND_PER_ROUND, sizeof(*items))) == NULL)
+		return;
+	for (i = 0; i < d->nlinks; i++) {
+		struct link *l = &d->links[i];
+
+		if (!l->connected || daemon_now_ms() < l->retry_at_ms)
+			continue;
+		if (store_due(d->store, l->node->conf->name, wall_ms(), items,
+		    SEND_PER_ROUND, &n) != 0 || n == 0)
+			continue;
+		if (daemon_txn(d) != 0) {
+			for (k = 0; k < n; k++)
+				store_item_clear(&items[k]);
+			continue;
+		}
+		for (k = 0; k < n; k++) {
+			r = wire_data(items[k].kind == STORE_MESSAGE ?
+			    WIRE_ENVELOPE : WIRE_RECEIPT, items[k].dest,
+			    items[k].bytes, items[k].len, &frame, &flen);
+			if (r == 0) {
+				r = transport_send(d->tp, l->node->conf->name,
+				    frame, flen);
+				free(frame);
+			}
+			if (r == -EAGAIN) {
+				/* Not connected or the pipe is full. */
+				l->backoff_ms = l->backoff_ms ?
+				    l->backoff_ms * 2 : 100;
+				if (l->backoff_ms > 5000)
+					l->backoff_ms = 5000;
+				l->retry_at_ms = daemon_now_ms() +
+				    l->backoff_ms;
+				break;
+			}
+			store_defer(d->store, items[k].seq,
+			    wall_ms() + RETRY_AFTER_MS);
+		}
+		for (k = 0; k < n; k++)
+			store_item_clear(&items[k]);
+	}
+	free(items);
+}
+
+/* Drop what expired in the queue; tell the origin. */
+void
+peer_expire(struct daemon *d)
+{
+	struct store_item items[64];
+	struct devent *e;
+	size_t n, k;
+
+	if (store_expired(d->store, daemon_now(), items, 64, &n) != 0 ||
+	    n == 0)
+		return;
+	if (daemon_txn(d) != 0)
+		goto out;
+	for (k = 0; k < n; k++) {
+		store_dequeue(d->store, items[k].kind, items[k].id,
+		    items[k].dest);
+		if ((e = event_for(d, AUDIT_EV_EXPIRE, NULL, NULL,
+		    items[k].next_hop)) != NULL) {
+			daemon_hex(e->id, items[k].id, sizeof(items[k].id));
+			e->ev.msg_id = e->id;
+			snprintf(e->rcpts, sizeof(e->rcpts), "%s",
+			    items[k].dest);
+			e->ev.recipients = e->rcpts;
+			e->ev.origin = items[k].origin;
+			e->ev.detail = items[k].kind == STORE_MESSAGE ?
+			    "message expired in the queue" :
+			    "receipt expired in the queue";
+		}
+		if (items[k].kind != STORE_MESSAGE)
+			continue;
+		if (strcmp(items[k].origin, d->conf->name) == 0)
+			store_sent_update(d->store, items[k].id, items[k].dest,
+			    STORE_EXPIRED, NULL, "expired before delivery",
+			    daemon_now());
+		else
+			peer_receipt(d, RECEIPT_NONDELIVERY, items[k].id,
+			    items[k].origin, "", RECEIPT_REASON_EXPIRED,
+			    "expired in the queue");
+	}
+out:
+	for (k = 0; k < n; k++)
+		store_item_clear(&items[k]);
+}
