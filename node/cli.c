@@ -17,6 +17,9 @@ static const struct {
 	const char	*summary;
 } subcommands[] = {
 	{ "version",	cmd_version_main,	"print the version" },
+	{ "keygen",	cmd_keygen_main,	"create this node's keys" },
+	{ "id",		cmd_id_main,		"print this node's peer line" },
+	{ "fingerprint", cmd_fingerprint_main,	"fingerprint of a peer line" },
 };
 
 static void

@@ -8,5 +8,8 @@
 #define CMDS_H
 
 int	cmd_version_main(int argc, char **argv);
+int	cmd_keygen_main(int argc, char **argv);
+int	cmd_id_main(int argc, char **argv);
+int	cmd_fingerprint_main(int argc, char **argv);
 
 #endif /* CMDS_H */
