@@ -25,6 +25,9 @@ static const struct {
 	{ "peers",	cmd_peers_main,		"configured peers and fingerprints" },
 	{ "version",	cmd_version_main,	"print the version" },
 	{ "label",	cmd_label_main,		"label checks and display" },
+	{ "keygen",	cmd_keygen_main,	"create this node's keys" },
+	{ "id",		cmd_id_main,		"print this node's peer line" },
+	{ "fingerprint", cmd_fingerprint_main,	"fingerprint of a peer line" },
 };
 
 static void

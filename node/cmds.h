@@ -16,5 +16,8 @@ int	cmd_sent_main(int argc, char **argv);
 int	cmd_status_main(int argc, char **argv);
 int	cmd_peers_main(int argc, char **argv);
 int	cmd_label_main(int argc, char **argv);
+int	cmd_keygen_main(int argc, char **argv);
+int	cmd_id_main(int argc, char **argv);
+int	cmd_fingerprint_main(int argc, char **argv);
 
 #endif /* CMDS_H */

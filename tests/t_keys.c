@@ -215,7 +215,7 @@ test_keyfile_clear(void)
 	    len);
 
 	/* Decode the record, flip each byte, re-encode: tampered. */
-	head = (size_t)(strchr(copy, '\n') + 1 - copy);
+	head = (size_t)((char *)memchr(copy, '\n', len) + 1 - copy);
 	b64len = len - head - 1;
 	memcpy(b64, copy + head, b64len);
 	b64[b64len] = '\0';
