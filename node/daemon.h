@@ -26,6 +26,7 @@
 #include "node/fed.h"
 #include "node/store.h"
 #include "node/transport.h"
+#include "node/util.h"
 #include "node/wire.h"
 
 #define DAEMON_BATCH_MAX	512	/* frames and requests per round */
@@ -42,7 +43,20 @@ struct devent {
 	char	detail[STORE_TEXT_MAX + 1];
 	char	rule[64];
 	char	login[STORE_NAME_MAX + 1];
+	char	origin[STORE_NAME_MAX + 1];
+	char	prev[STORE_NAME_MAX + 1];
+	char	next[STORE_NAME_MAX + 1];
 };
+
+/* Copy v into the event's own buffer: events outlive the frames and rows
+ * they describe until the round commits. */
+#define DEVENT_SET(e, buf, evfield, v) do { \
+	const char *v_ = (v); \
+	if (v_ != NULL) { \
+		util_fmt((e)->buf, sizeof((e)->buf), "%s", v_); \
+		(e)->ev.evfield = (e)->buf; \
+	} \
+} while (0)
 
 /* One direct peer. */
 struct link {

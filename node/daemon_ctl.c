@@ -646,7 +646,7 @@ op_read(struct req *q)
 	if (e != NULL) {
 		daemon_hex(e->id, id, sizeof(id));
 		e->ev.msg_id = e->id;
-		e->ev.origin = row.origin[0] ? row.origin : NULL;
+		DEVENT_SET(e, origin, origin, row.origin[0] ? row.origin : NULL);
 		util_fmt(e->label, sizeof(e->label), "%s", row.label);
 		e->ev.label = e->label;
 	}

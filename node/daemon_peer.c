@@ -50,7 +50,7 @@ event_for(struct daemon *d, enum audit_event_type type,
 	if (info != NULL) {
 		daemon_hex(e->id, info->id, sizeof(info->id));
 		e->ev.msg_id = e->id;
-		e->ev.origin = info->origin;
+		DEVENT_SET(e, origin, origin, info->origin);
 		util_fmt(e->label, sizeof(e->label), "%s", info->label);
 		e->ev.label = e->label;
 		e->ev.precedence = envelope_precedence_name(info->precedence);
@@ -60,8 +60,8 @@ event_for(struct daemon *d, enum audit_event_type type,
 			    info->rcpts[i]);
 		e->ev.recipients = e->rcpts;
 	}
-	e->ev.prev_hop = prev;
-	e->ev.next_hop = next;
+	DEVENT_SET(e, prev, prev_hop, prev);
+	DEVENT_SET(e, next, next_hop, next);
 	if (prev != NULL)
 		e->ev.peer_fpr = daemon_peer_fpr(d, prev);
 	return e;
@@ -94,9 +94,16 @@ apply_receipt(struct daemon *d, enum receipt_type type,
 		    text != NULL && text[0] ? ": " : "", text ? text : "");
 		break;
 	}
-	if (daemon_txn(d) == 0)
-		store_sent_update(d->store, id, who, st, NULL,
-		    why[0] ? why : NULL, daemon_now());
+	if (daemon_txn(d) != 0)
+		return;
+	/* A receipt about one user: that user's row if the message named
+	 * them, else the node's row (the node was the recipient).  About the
+	 * node: every recipient on it. */
+	if (who != node && store_sent_update(d->store, id, who, true, st, NULL,
+	    why[0] ? why : NULL, daemon_now()) == 0)
+		return;
+	store_sent_update(d->store, id, node, who != node, st, NULL,
+	    why[0] ? why : NULL, daemon_now());
 }
 
 int
@@ -180,7 +187,7 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 	if (e != NULL) {
 		daemon_hex(e->id, info->msg_id, sizeof(info->msg_id));
 		e->ev.msg_id = e->id;
-		e->ev.origin = info->node;
+		DEVENT_SET(e, origin, origin, info->node);
 		util_fmt(e->detail, sizeof(e->detail), "%s%s%s",
 		    receipt_type_name(info->type), info->reason ? ": " : "",
 		    info->reason ? receipt_reason_name(info->reason) : "");
@@ -228,7 +235,7 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 			goto out;
 		if (e != NULL) {
 			e->ev.decision = "relayed";
-			e->ev.next_hop = hop->conf->name;
+			DEVENT_SET(e, next, next_hop, hop->conf->name);
 		}
 	}
 	daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest, f->dest,
@@ -514,7 +521,7 @@ handle_ack(struct daemon *d, struct transport_msg *m,
 	    STORE_RECEIPT, f->id, f->dest) != 0)
 		return;
 	if (f->kind == WIRE_ENVELOPE) {
-		store_sent_update(d->store, f->id, f->dest,
+		store_sent_update(d->store, f->id, f->dest, false,
 		    f->status == WIRE_ACK_REJECTED ? STORE_REFUSED :
 		    STORE_RELAYED, m->peer, f->status == WIRE_ACK_REJECTED ?
 		    "rejected by the next hop" : NULL, daemon_now());
@@ -638,7 +645,7 @@ peer_expire(struct daemon *d)
 			snprintf(e->rcpts, sizeof(e->rcpts), "%s",
 			    items[k].dest);
 			e->ev.recipients = e->rcpts;
-			e->ev.origin = items[k].origin;
+			DEVENT_SET(e, origin, origin, items[k].origin);
 			e->ev.detail = items[k].kind == STORE_MESSAGE ?
 			    "message expired in the queue" :
 			    "receipt expired in the queue";
@@ -647,6 +654,7 @@ peer_expire(struct daemon *d)
 			continue;
 		if (strcmp(items[k].origin, d->conf->name) == 0)
 			store_sent_update(d->store, items[k].id, items[k].dest,
+			    false,
 			    STORE_EXPIRED, NULL, "expired before delivery",
 			    daemon_now());
 		else

@@ -417,6 +417,12 @@ db_last_rowid(struct db *db)
 	return sqlite3_last_insert_rowid(db->h);
 }
 
+int64_t
+db_changes(struct db *db)
+{
+	return sqlite3_changes(db->h);
+}
+
 const char *
 db_errmsg(struct db *db)
 {

@@ -148,6 +148,9 @@ const void *db_col_blob(struct db_stmt *st, int col, size_t *len);
 /* The rowid of the last insert on this handle. */
 int64_t	db_last_rowid(struct db *db);
 
+/* Rows changed by the last INSERT, UPDATE or DELETE on this handle. */
+int64_t	db_changes(struct db *db);
+
 /*
  * SQLite's message for the last error on this handle, for the caller's log.
  * It never contains key material (the key is not SQL text).  Borrowed.

@@ -544,11 +544,11 @@ store_sent_add(struct store *s, const struct store_sent_row *row)
 
 int
 store_sent_update(struct store *s, const uint8_t id[STORE_ID_BYTES],
-    const char *rcpt_or_node, enum store_status status, const char *via,
-    const char *reason, int64_t now)
+    const char *rcpt_or_node, bool exact, enum store_status status,
+    const char *via, const char *reason, int64_t now)
 {
-	struct db_stmt *st = strchr(rcpt_or_node, '@') != NULL ?
-	    s->q[Q_SENT_UPDATE] : s->q[Q_SENT_UPDATE_NODE];
+	struct db_stmt *st = exact ? s->q[Q_SENT_UPDATE] :
+	    s->q[Q_SENT_UPDATE_NODE];
 	int r;
 
 	if ((r = db_bind_blob(st, 1, id, STORE_ID_BYTES)) != 0 ||
@@ -560,7 +560,9 @@ store_sent_update(struct store *s, const uint8_t id[STORE_ID_BYTES],
 		db_reset(st);
 		return r;
 	}
-	return run(st);
+	if ((r = run(st)) != 0)
+		return r;
+	return db_changes(s->db) > 0 ? 0 : -ENOENT;
 }
 
 static int

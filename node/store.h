@@ -143,11 +143,15 @@ int	store_inbox_mark_read(struct store *s, const uint8_t id[STORE_ID_BYTES],
 
 /* Sent messages: one row per recipient address. */
 int	store_sent_add(struct store *s, const struct store_sent_row *row);
-/* Update every recipient of id on node (or the address rcpt when it has an
- * '@'), moving status forward only (a late "relayed" never undoes "read"). */
+/*
+ * Move the recipient rcpt of id (exact), or every recipient of id on the
+ * node rcpt (not exact), to status, forward only: a late "relayed" never
+ * undoes "read", and refused or expired are final.  -ENOENT when no row
+ * changed.
+ */
 int	store_sent_update(struct store *s, const uint8_t id[STORE_ID_BYTES],
-	    const char *rcpt_or_node, enum store_status status, const char *via,
-	    const char *reason, int64_t now);
+	    const char *rcpt, bool exact, enum store_status status,
+	    const char *via, const char *reason, int64_t now);
 /* Rows for id (all sent messages when id is NULL), newest first. */
 int	store_sent_list(struct store *s, const uint8_t *id,
 	    struct store_sent_row **rows, size_t *n);

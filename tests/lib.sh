@@ -24,7 +24,11 @@ _tap_cleanup() {
 	if [ -n "${TAP_CLEANUP:-}" ]; then
 		eval "$TAP_CLEANUP" || :
 	fi
-	rm -rf "$T"
+	if [ -n "${VALISE_KEEP:-}" ]; then
+		echo "# kept $T" >&2
+	else
+		rm -rf "$T"
+	fi
 }
 trap _tap_cleanup EXIT
 trap 'exit 129' HUP INT TERM

@@ -147,11 +147,11 @@ main(void)
 	is(store_sent_add(s, &sent), 0, "sent row");
 	strcpy(sent.rcpt, "BE-CUTA");
 	store_sent_add(s, &sent);
-	store_sent_update(s, id, "BE-DEF", STORE_DELIVERED, "BE-DEF", NULL, 5);
-	store_sent_update(s, id, "BE-DEF", STORE_RELAYED, "X", NULL, 6);
-	store_sent_update(s, id, "BE-CUTA", STORE_REFUSED, "BE-DEF",
+	store_sent_update(s, id, "BE-DEF", false, STORE_DELIVERED, "BE-DEF", NULL, 5);
+	store_sent_update(s, id, "BE-DEF", false, STORE_RELAYED, "X", NULL, 6);
+	store_sent_update(s, id, "BE-CUTA", true, STORE_REFUSED, "BE-DEF",
 	    "exceeds node accreditation", 7);
-	store_sent_update(s, id, "BE-CUTA", STORE_DELIVERED, NULL, NULL, 8);
+	store_sent_update(s, id, "BE-CUTA", true, STORE_DELIVERED, NULL, NULL, 8);
 	is(store_sent_list(s, id, &srows, &n), 0, "sent list");
 	ok(n == 2 && srows[0].status == STORE_REFUSED &&
 	    strcmp(srows[0].reason, "exceeds node accreditation") == 0,

@@ -1,0 +1,79 @@
+#!/bin/sh
+# SPDX-License-Identifier: ISC
+# Three nodes on loopback: A -> B directly, A -> C via B, a label refused at
+# a relay accredited below it (and the origin told), a user refused at read.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/fedlib.sh"
+
+fed_add BE-MFA BEL NATO,EU "BE:SECRET+NATO:SECRET[ATOMAL]+EU:SECRET"
+fed_add BE-DEF BEL NATO,EU "BE:SECRET+NATO:SECRET"
+fed_add BE-CUTA BEL - "BE:SECRET"
+fed_add BE-LOW BEL - "BE:CONFIDENTIEL"
+fed_link BE-MFA BE-DEF
+fed_link BE-DEF BE-CUTA
+fed_link BE-MFA BE-LOW
+fed_route BE-MFA BE-CUTA BE-DEF
+fed_route BE-CUTA BE-MFA BE-DEF
+for n in BE-MFA BE-DEF BE-CUTA BE-LOW; do
+	fed_user $n root "BE:SECRET+NATO:SECRET" BEL NATO officer,auditor
+done
+fed_write
+
+run "$VALISED" -c "$FED/BE-MFA/valise.conf" --check-config
+is "$rc" 0 "generated configuration passes --check-config"
+
+run "$VALISE" status -c "$FED/BE-MFA/valise.conf"
+is "$rc" 3 "valise status exits 3 when the node is not running"
+
+for n in BE-MFA BE-DEF BE-CUTA BE-LOW; do
+	fed_start $n || BAIL_OUT="yes"
+done
+[ -z "${BAIL_OUT:-}" ] || { echo "Bail out! a node did not start"; exit 255; }
+
+run v BE-MFA status
+is "$rc" 0 "valise status exits 0 when the node answers"
+like "$out" "node: +BE-MFA" "status names the node"
+
+echo "NATO secret body" >"$T/m1"
+run v BE-MFA send --to BE-DEF --label "NATO SECRET" --subject "first" "$T/m1"
+is "$rc" 0 "A -> B: send accepted"
+id1=$out
+like "$id1" '^[0-9a-f]{64}$' "send prints the message id"
+
+wait_for 10 sh -c "v() { \"\$VALISE\" \"\$1\" -c \"$FED/BE-DEF/valise.conf\" --json; }; v inbox | grep -q $id1"
+run v BE-DEF inbox --json
+like "$out" "${id1:-NO-ID}" "the message is in B's inbox"
+run v BE-DEF read "$id1"
+is "$rc" 0 "B reads it"
+like "$(echo "$out" | head -n 1)" '^NATO SECRET$' "the label is the top banner"
+like "$(echo "$out" | tail -n 1)" '^NATO SECRET$' "and the bottom banner"
+like "$out" "NATO secret body" "the body is intact"
+
+echo "for CUTA" >"$T/m2"
+run v BE-MFA send --to BE-CUTA --label "BE:SECRET" --subject relayed "$T/m2"
+is "$rc" 0 "A -> C via B: send accepted"
+id2=$out
+wait_for 10 sh -c "\"\$VALISE\" inbox -c \"$FED/BE-CUTA/valise.conf\" --json | grep -q $id2"
+run v BE-CUTA read "$id2"
+like "$out" "for CUTA" "the relayed message reached C"
+
+run v BE-MFA send --to BE-LOW --label "BE:SECRET" "$T/m2"
+is "$rc" 1 "a label above the next hop's accreditation is refused at submission"
+like "$err" "refused" "with the reason"
+
+run v BE-MFA send --to BE-DEF --label "NATO SECRET//ATOMAL" "$T/m1"
+is "$rc" 1 "nobody sends above their own clearance"
+
+run v BE-MFA send --to BE-DEF --label "SECRET" "$T/m1"
+is "$rc" 2 "an invalid label exits 2"
+
+run v BE-MFA send --to BE-NOWHERE --label "BE:SECRET" "$T/m1"
+is "$rc" 2 "an unknown node exits 2"
+
+wait_for 10 sh -c "\"\$VALISE\" sent -c \"$FED/BE-MFA/valise.conf\" $id2 | grep -q read"
+run v BE-MFA sent "$id2" --json
+like "$out" '"status": *"read"' "the read receipt from C reached A"
+run v BE-MFA sent "$id1"
+like "$out" "read" "and B's"
+
+done_testing
