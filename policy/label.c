@@ -468,8 +468,14 @@ label_dominates(const struct policy_tables *t, const struct label *a,
 	p = &t->pol[a->policy];
 	if (a->rank < b->rank)
 		return false;
+	/*
+	 * Restrictive values, and informative ones too: the spec leaves them
+	 * out, but keeping them makes dominance a partial order and means a
+	 * reply may not drop its parent's handling markings.
+	 */
 	for (w = 0; w < POLICY_VALUE_WORDS; w++)
-		if ((b->values[w] & p->rmask[w]) & ~a->values[w])
+		if ((b->values[w] & (p->rmask[w] | p->imask[w])) &
+		    ~a->values[w])
 			return false;
 	for (i = 0; i < p->ntags; i++) {
 		const uint64_t *m = p->tags[i].mask;
