@@ -458,6 +458,7 @@ xml4774_import(const struct policy_tables *t, const char *buf, size_t len,
 {
 	xmlParserCtxt *ctxt = NULL;
 	xmlDoc *doc = NULL;
+	size_t skip;
 	int ret;
 
 	if (err != NULL) {
@@ -484,12 +485,31 @@ xml4774_import(const struct policy_tables *t, const char *buf, size_t len,
 	    memmem(buf, len, "<!ENTITY", 8) != NULL)
 		return fail(err, -EINVAL, "a DOCTYPE or ENTITY declaration is "
 		    "not allowed", NULL);
+	/*
+	 * An ASCII-compatible document only (UTF-8 with or without BOM, or
+	 * a declared Latin-1): in any other encoding the scan above could
+	 * not see a DOCTYPE.
+	 */
+	skip = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	while (skip < len && (buf[skip] == ' ' || buf[skip] == '\t' ||
+	    buf[skip] == '\r' || buf[skip] == '\n'))
+		skip++;
+	if (skip == len || buf[skip] != '<')
+		return fail(err, -EINVAL, "not an XML document in UTF-8", NULL);
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
 		return fail(err, -ENOMEM, "out of memory", NULL);
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL) {
 		ret = fail(err, -EINVAL, "malformed XML", NULL);
+		goto out;
+	}
+	if (doc->encoding != NULL &&
+	    !xmlStrEqual(doc->encoding, X("UTF-8")) &&
+	    !xmlStrEqual(doc->encoding, X("US-ASCII")) &&
+	    !xmlStrEqual(doc->encoding, X("ISO-8859-1"))) {
+		ret = fail(err, -EINVAL, "unsupported encoding",
+		    (const char *)doc->encoding);
 		goto out;
 	}
 	ret = read_root(t, doc, l, err);
