@@ -360,7 +360,7 @@ test_decisions(void)
 	    "invalid clearance" };
 	size_t i, n = sizeof(dcases) / sizeof(dcases[0]);
 
-	diag("decision table: %zu cases", n);
+	note("decision table: %zu cases", n);
 	for (i = 0; i < n; i++) {
 		const struct dcase *c = &dcases[i];
 		struct clearance_subject subj, node;
