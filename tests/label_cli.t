@@ -171,6 +171,17 @@ run "$VALISE" label show --from-xml "$T/garbage.xml"
 is "$rc" 2 "garbage XML exits 2"
 is "$(printf '%s\n' "$err" | wc -l | tr -d ' ')" 1 \
 	"with one line on stderr (libxml2 stays quiet)"
+printf '<?xml version="1.0" encoding="EUC-JP"?><a>\377\377\377</a>' \
+	>"$T/eucjp.xml"
+run "$VALISE" label show --from-xml "$T/eucjp.xml"
+is "$rc" 2 "an XML file in another encoding exits 2"
+is "$err" "valise label show: invalid XML label: unsupported encoding \
+(UTF-8, US-ASCII or ISO-8859-1 only)" "with our message only"
+printf '<a xmlns="urn:nato:stanag:4774:confidentialitymetadatalabel:1:0">\377\376</a>' \
+	>"$T/badutf8.xml"
+run "$VALISE" label show --from-xml "$T/badutf8.xml"
+is "$rc" 2 "invalid UTF-8 in XML exits 2"
+is "$(printf '%s\n' "$err" | wc -l | tr -d ' ')" 1 "with one line on stderr"
 head -c 70000 /dev/zero | tr '\0' ' ' >"$T/big.xml"
 run "$VALISE" label show --from-xml "$T/big.xml"
 is "$rc" 2 "an XML file over 64 KiB exits 2"

@@ -238,8 +238,8 @@ static const struct dcase dcases[] = {
 	    "NATO RESTRICTED//REL TO NATO,JPN,CHE,UKR", DENY, REL),
 	U("NATO:UNCLASSIFIED", "CHN", "-", "NU", DENY, REL),
 	/* Normalised input decides like canonical input. */
-	U(" nato : secret [ atomal ] ", "bel", "nato", " nato secret // atomal ",
-	    ALLOW, OK0),
+	U(" nato : secret [ atomal ] ", "bel", "nato",
+	    " nato secret // atomal ", ALLOW, OK0),
 	U("be:très secret", "bel", "-", "BE:TRÈS SECRET", ALLOW, OK0),
 	U("BE:Geheim", "Bel", "-", "be : geheim // rel   to nld", ALLOW, OK0),
 	U("eu:très secret", "fra", "eu", "très secret ue", ALLOW, OK0),
@@ -473,8 +473,10 @@ static const struct {
 	{ "SECRET UE//REL TO EU,BEL", "SECRET UE/EU SECRET//REL TO BEL" },
 	{ "NATO SECRET//REL TO EU,NATO,ZWE,ABW",
 	    "NATO SECRET//REL TO ABW,EU,ZWE" },
-	{ "NATO SECRET//STAFF//KFOR//CRYPTO", "NATO SECRET//CRYPTO//KFOR//STAFF" },
-	{ "NATO SECRET//KFOR/STAFF/CRYPTO", "NATO SECRET//CRYPTO//KFOR//STAFF" },
+	{ "NATO SECRET//STAFF//KFOR//CRYPTO",
+	    "NATO SECRET//CRYPTO//KFOR//STAFF" },
+	{ "NATO SECRET//KFOR/STAFF/CRYPTO",
+	    "NATO SECRET//CRYPTO//KFOR//STAFF" },
 	{ "NATO SECRET//REL TO BEL//NMI/KFOR//BOHEMIA/ATOMAL",
 	    "NATO SECRET//ATOMAL/BOHEMIA//KFOR/NMI//REL TO BEL" },
 	{ "nato secret//rel nld", "NATO SECRET//REL TO NLD" },
@@ -643,7 +645,8 @@ test_errors(void)
 				bad++;
 		}
 		ok(good + bad == strlen(full), "every truncation of a label "
-		    "parses or reports why (%zu valid, %zu invalid)", good, bad);
+		    "parses or reports why (%zu valid, %zu invalid)", good,
+		    bad);
 	}
 }
 
@@ -721,8 +724,9 @@ test_clearances(void)
 		} else {
 			ok(r == -EINVAL && s.nclr == 0 &&
 			    strstr(err.msg, clrs[i].what) != NULL &&
-			    err.pos == clrs[i].pos, "clearance '%s' is refused: "
-			    "%s at %zu", clrs[i].in, clrs[i].what, clrs[i].pos);
+			    err.pos == clrs[i].pos, "clearance '%s' is "
+			    "refused: %s at %zu", clrs[i].in, clrs[i].what,
+			    clrs[i].pos);
 			if (r != -EINVAL || strstr(err.msg, clrs[i].what) ==
 			    NULL || err.pos != clrs[i].pos)
 				diag("r=%d pos=%zu msg=%s", r, err.pos,
@@ -852,8 +856,9 @@ test_extensions(void)
 	    -EINVAL, "a local name with '/'");
 	is(policy_tables_add_level(t, "XX", 1, "A", POLICY_NAME_LOCAL),
 	    -ENOENT, "no such policy");
-	is(policy_tables_add_category(t, "FR", "Special", POLICY_CAT_RESTRICTIVE,
-	    "SPECIAL FRANCE", 3), 0, "add restrictive SPECIAL FRANCE, min 3");
+	is(policy_tables_add_category(t, "FR", "Special",
+	    POLICY_CAT_RESTRICTIVE, "SPECIAL FRANCE", 3), 0,
+	    "add restrictive SPECIAL FRANCE, min 3");
 	is(policy_tables_add_category(t, "FR", "Ops", POLICY_CAT_PERMISSIVE,
 	    "BARKHANE", 0), 0, "add permissive BARKHANE");
 	is(policy_tables_add_category(t, "FR", "Ops", POLICY_CAT_RESTRICTIVE,
@@ -867,7 +872,8 @@ test_extensions(void)
 	is(policy_tables_add_category(t, "FR", "Ops", POLICY_CAT_PERMISSIVE,
 	    "A/B", 0), -EINVAL, "a value with '/'");
 	is(policy_tables_add_category(t, "NATO", "Mission",
-	    POLICY_CAT_PERMISSIVE, "RSM", 0), 0, "extend NATO Mission with RSM");
+	    POLICY_CAT_PERMISSIVE, "RSM", 0), 0,
+	    "extend NATO Mission with RSM");
 	is(policy_tables_add_equivalence(t, "FR", 3, "NATO", 3), 0,
 	    "FR 3 ~ NATO 3");
 	is(policy_tables_add_equivalence(t, "FR", 3, "NATO", 3), 0,

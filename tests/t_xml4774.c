@@ -84,8 +84,9 @@ test_roundtrip(void)
 		"NATO SECRET//ATOMAL//REL TO BEL,NLD",
 		"NATO SECRET", "BE:SECRET", "BE:SECRET//REL TO NLD,EU",
 		"EU:UNCLASSIFIED", "TRES SECRET UE/EU TOP SECRET//REL TO NATO",
-		"COSMIC TOP SECRET//ATOMAL/BOHEMIA/CRYPTO//KFOR/NMI//COMMERCIAL/"
-		"MANAGEMENT/MEDICAL/PERSONAL/STAFF//REL TO ABW,EU,USA,ZWE",
+		"COSMIC TOP SECRET//ATOMAL/BOHEMIA/CRYPTO//KFOR/NMI//"
+		"COMMERCIAL/MANAGEMENT/MEDICAL/PERSONAL/STAFF//"
+		"REL TO ABW,EU,USA,ZWE",
 		"NATO UNCLASSIFIED//STAFF", "BE:RESTREINT", "NR//BOHEMIA",
 	};
 	char buf[LABEL_FORMAT_MAX], want[LABEL_FORMAT_MAX], *xml;
@@ -204,7 +205,8 @@ test_refused(void)
 	imports(doc(ROOT, CI("NATO", "RESTRICTED", CAT("Additional Sensitivity",
 	    "RESTRICTIVE", GV("ATOMAL")))), NULL, "ATOMAL below NC");
 	imports(doc(ROOT, CI("NATO", "SECRET", CAT("Additional Sensitivity",
-	    "PERMISSIVE", GV("ATOMAL")))), NULL, "a type that is not the tag's");
+	    "PERMISSIVE", GV("ATOMAL")))), NULL,
+	    "a type that is not the tag's");
 	imports(doc(ROOT, CI("NATO", "SECRET", CAT("Mission", "PERMISSIVE",
 	    GV("ATOMAL")))), NULL, "a value under another tag");
 	imports(doc(ROOT, CI("NATO", "SECRET", CAT("Caveat", "RESTRICTIVE",
@@ -245,8 +247,9 @@ test_refused(void)
 	imports("<" ROOT " xmlns=\"urn:other\"><ConfidentialityInformation>"
 	    CI("NATO", "SECRET", "") "</ConfidentialityInformation></" ROOT ">",
 	    NULL, "another namespace");
-	imports(doc("alternativeConfidentialityLabel", CI("NATO", "SECRET", "")),
-	    NULL, "an alternative label is not an originator label");
+	imports(doc("alternativeConfidentialityLabel",
+	    CI("NATO", "SECRET", "")), NULL,
+	    "an alternative label is not an originator label");
 	imports(doc(ROOT, CI("NATO", "SECRET", "<Extra/>")), NULL,
 	    "an unknown element");
 	imports(doc(ROOT, CI("NATO", "SECRET", "stray text")), NULL,
@@ -307,6 +310,15 @@ test_refused(void)
 	    NS "\"><ConfidentialityInformation>" CI("NATO", "SECRET", "")
 	    "</ConfidentialityInformation></" ROOT ">", NULL,
 	    "a document declared in UTF-7");
+	imports("<?xml version=\"1.0\" encoding=\"EUC-JP\"?><" ROOT " xmlns=\""
+	    NS "\">\xff\xff\xff\xff</" ROOT ">", NULL,
+	    "a document declared in EUC-JP, with bytes iconv rejects");
+	imports("<?xml version=\"1.0\" encoding=\"utf-8\"?><" ROOT " xmlns=\""
+	    NS "\"><ConfidentialityInformation>" CI("NATO", "SECRET", "")
+	    "</ConfidentialityInformation></" ROOT ">", "NATO SECRET",
+	    "a declared utf-8 in lower case");
+	imports("<?xml version=\"1.0\" encoding=\"UTF-8\"", NULL,
+	    "an unterminated XML declaration");
 	is(xml4774_import(T, "\xff\xfe<\0a\0/\0>\0", 10, &l, &err), -EINVAL,
 	    "a UTF-16 document");
 	imports("", NULL, "empty input");

@@ -70,8 +70,8 @@ fuzz_clearance(const char *text)
 	for (i = 0; i < s.nclr; i++)
 		if (memcmp(&s.clr[i], &back.clr[i], sizeof(s.clr[i])) != 0)
 			abort();
-	if (clearance_format_subject(tables, &back, again, sizeof(again)) != 0 ||
-	    strcmp(buf, again) != 0)
+	if (clearance_format_subject(tables, &back, again,
+	    sizeof(again)) != 0 || strcmp(buf, again) != 0)
 		abort();
 	/* Affiliation parsers on the same bytes: no crash, no residue. */
 	if (clearance_parse_nat(text, &s, &err) != 0 && s.nat != -1)
