@@ -67,7 +67,8 @@ parse_one(const struct policy_tables *t, const char *s, const uint16_t *map,
 	memset(c, 0, sizeof(*c));
 	if (b == e)
 		return policy_error(err, map[b > 0 ? b - 1 : 0], "empty "
-		    "clearance at position %zu", (size_t)map[b > 0 ? b - 1 : 0]);
+		    "clearance at position %zu",
+		    (size_t)map[b > 0 ? b - 1 : 0]);
 	for (colon = b; colon < e && s[colon] != ':'; colon++)
 		;
 	if (colon == e)
@@ -103,8 +104,8 @@ parse_one(const struct policy_tables *t, const char *s, const uint16_t *map,
 		return 0;
 	/* "[" value *( "," value ) "]" and nothing after it. */
 	if (s[e - 1] != ']')
-		return policy_error(err, map[le], "unterminated '[' at position "
-		    "%zu", (size_t)map[le]);
+		return policy_error(err, map[le], "unterminated '[' at "
+		    "position %zu", (size_t)map[le]);
 	vb = le + 1;
 	if (vb == e - 1)
 		return policy_error(err, map[le], "empty category list at "
@@ -115,8 +116,8 @@ parse_one(const struct policy_tables *t, const char *s, const uint16_t *map,
 		if (i < e - 1 && s[i] != ',')
 			continue;
 		if (i == vb)
-			return policy_error(err, map[vb], "empty category value "
-			    "at position %zu", (size_t)map[vb]);
+			return policy_error(err, map[vb], "empty category "
+			    "value at position %zu", (size_t)map[vb]);
 		if ((vi = policy_find_value(p, s + vb, i - vb)) < 0 ||
 		    memchr(s + vb, '[', i - vb) != NULL ||
 		    memchr(s + vb, ']', i - vb) != NULL)

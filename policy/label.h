@@ -35,8 +35,8 @@
 struct label {
 	uint8_t		policy;		/* index in the tables */
 	uint8_t		rank;		/* 0..POLICY_RANKS-1 */
-	uint64_t	values[POLICY_VALUE_WORDS]; /* category values (R, P, I) */
-	uint64_t	rel[REL_WORDS];	/* REL codes, the owner token excluded */
+	uint64_t	values[POLICY_VALUE_WORDS];	/* R, P and I values */
+	uint64_t	rel[REL_WORDS];	/* REL codes but the owner token */
 };
 
 /*
