@@ -20,9 +20,6 @@
 #include "policy/policy.h"
 #include "policy/rel.h"
 
-/* Longest text of one leaf element (a policy, level or value). */
-#define XML4774_TEXT_MAX	256
-
 #define X(s)	((const xmlChar *)(s))
 
 static int	fail(struct label_error *, int, const char *, const char *);

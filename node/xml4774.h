@@ -20,6 +20,8 @@
 
 /* Largest XML label accepted; real labels are well under 4 KiB. */
 #define XML4774_MAX		(64u * 1024)
+/* Longest text of one leaf element (a policy, level or value) read. */
+#define XML4774_TEXT_MAX	256
 /* Longest CreationDateTime written (an xs:dateTime). */
 #define XML4774_TIME_MAX	40
 

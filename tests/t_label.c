@@ -771,6 +771,86 @@ test_clearances(void)
 	is(s.orgs, 0, "a refused orgs list leaves none");
 }
 
+/* Truncations and garbage: accepted or refused with a reason, never more. */
+static void
+test_garbage(void)
+{
+	const char *clr = "NATO:SECRET[ATOMAL,KFOR]+BE:TRES SECRET+EU:SECRET";
+	struct clearance_subject s;
+	struct label_error err;
+	struct label l;
+	char buf[64];
+	size_t n, i, k, quiet = 0, good = 0;
+
+	for (n = 0; n < strlen(clr); n++) {
+		memcpy(buf, clr, n);
+		buf[n] = '\0';
+		if (clearance_parse(T, buf, &s, &err) == 0)
+			good++;
+		else if (err.msg[0] == '\0' || s.nclr != 0)
+			quiet++;
+	}
+	is(quiet, 0, "every truncation of a clearance parses or says why "
+	    "(%zu of %zu parse)", good, strlen(clr));
+	for (i = 0, quiet = 0; i < 20000; i++) {
+		size_t len = 1 + (size_t)(i % 40);
+
+		for (k = 0; k < len; k++)
+			buf[k] = (char)(1 + (i * 7919 + k * 104729) % 255);
+		buf[len] = '\0';
+		if (label_parse(T, buf, &l, &err) != 0 && err.msg[0] == '\0')
+			quiet++;
+		if (clearance_parse(T, buf, &s, &err) != 0 &&
+		    err.msg[0] == '\0')
+			quiet++;
+		if (clearance_parse_nat(buf, &s, &err) != 0 &&
+		    (err.msg[0] == '\0' || s.nat != -1))
+			quiet++;
+		if (clearance_parse_orgs(buf, &s, &err) != 0 &&
+		    (err.msg[0] == '\0' || s.orgs != 0))
+			quiet++;
+	}
+	is(quiet, 0, "20000 garbage strings are refused with a reason by "
+	    "every parser");
+	memset(buf, 'A', sizeof(buf) - 1);
+	buf[sizeof(buf) - 1] = '\0';
+	is(clearance_parse_nat(buf, &s, &err), -EINVAL, "an oversize "
+	    "nationality");
+	is(clearance_parse_orgs(buf, &s, &err), -EINVAL, "an oversize "
+	    "organisation list");
+}
+
+/* The REL code space: the 249 assigned alpha-3 codes plus NATO and EU. */
+static void
+test_rel_table(void)
+{
+	size_t i, iso = 0, orgs = 0, sorted = 1, found = 1;
+
+	for (i = 0; i < REL_CODES; i++) {
+		const char *c = rel_code((int)i);
+
+		if (rel_is_org((int)i))
+			orgs++;
+		else if (strlen(c) == 3)
+			iso++;
+		if (i > 0 && strcmp(rel_code((int)i - 1), c) >= 0)
+			sorted = 0;
+		if (rel_lookup(c, strlen(c)) != (int)i)
+			found = 0;
+	}
+	is(iso, 249, "249 assigned ISO 3166-1 alpha-3 codes");
+	is(orgs, 2, "and the organisation tokens NATO and EU");
+	ok(sorted, "sorted by strcmp, so REL displays in order");
+	ok(found, "every code is found at its index");
+	ok(rel_lookup("BEL", 3) >= 0 && rel_lookup("SSD", 3) >= 0 &&
+	    rel_lookup("BES", 3) >= 0 && rel_lookup("XKX", 3) < 0 &&
+	    rel_lookup("ANT", 3) < 0 && rel_lookup("UK", 2) < 0 &&
+	    rel_lookup("bel", 3) < 0 && rel_lookup(NULL, 3) < 0,
+	    "SSD and BES are assigned; XKX, ANT and UK are not");
+	ok(rel_code(-1) == NULL && rel_code(REL_CODES) == NULL,
+	    "out of range is NULL");
+}
+
 /* --- the empty subject, bad arguments ---------------------------------- */
 
 static void
@@ -1214,6 +1294,8 @@ main(void)
 	test_canonical();
 	test_errors();
 	test_clearances();
+	test_garbage();
+	test_rel_table();
 	test_fail_closed();
 	test_extensions();
 	test_properties();
