@@ -18,6 +18,7 @@ static const struct {
 } subcommands[] = {
 	{ "audit",	cmd_audit_main,		"query and verify the audit log" },
 	{ "version",	cmd_version_main,	"print the version" },
+	{ "label",	cmd_label_main,		"label checks and display" },
 };
 
 static void

@@ -9,5 +9,6 @@
 
 int	cmd_audit_main(int argc, char **argv);
 int	cmd_version_main(int argc, char **argv);
+int	cmd_label_main(int argc, char **argv);
 
 #endif /* CMDS_H */
