@@ -9,17 +9,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
+#include <libxml/xmlerror.h>
 
 #include "node/xml4774.h"
 #include "policy/label.h"
 #include "policy/policy.h"
 #include "policy/rel.h"
-
-/* Longest text of one leaf element (a policy, level or value). */
-#define XML4774_TEXT_MAX	256
 
 #define X(s)	((const xmlChar *)(s))
 
@@ -158,6 +157,63 @@ out:
 
 /* --- import ---------------------------------------------------------- */
 
+/*
+ * libxml2 reports some errors (encoding conversion, I/O) through its
+ * global handlers whatever the parser options say; a library must not
+ * print, so they are silenced.  This is process-wide, which is fine while
+ * this file is the only libxml2 user.
+ */
+static void
+silent_generic(void *ctx, const char *msg, ...)
+{
+	(void)ctx;
+	(void)msg;
+}
+
+static void
+silent_structured(void *ctx, xmlErrorPtr e)
+{
+	(void)ctx;
+	(void)e;
+}
+
+/*
+ * The encoding an XML declaration names, if any, must be one whose bytes
+ * the DOCTYPE scan can read: UTF-8, US-ASCII or ISO-8859-1.  This runs
+ * before libxml2 so that no other converter ever sees untrusted bytes.
+ * p[0..len) starts at the document's first '<'.
+ */
+static bool
+declared_encoding_ok(const char *p, size_t len)
+{
+	static const char *const ok_names[] = {
+		"UTF-8", "US-ASCII", "ISO-8859-1",
+	};
+	const char *end, *e, *v;
+	size_t i, n;
+	char q;
+
+	if (len < 5 || memcmp(p, "<?xml", 5) != 0)
+		return true;
+	if ((end = memmem(p, len, "?>", 2)) == NULL)
+		return false;
+	if ((e = memmem(p, (size_t)(end - p), "encoding", 8)) == NULL)
+		return true;
+	for (v = e + 8; v < end && (*v == ' ' || *v == '\t' || *v == '\r' ||
+	    *v == '\n' || *v == '='); v++)
+		;
+	if (v >= end || (*v != '"' && *v != '\''))
+		return false;
+	q = *v++;
+	for (n = 0; v + n < end && v[n] != q; n++)
+		;
+	for (i = 0; i < sizeof(ok_names) / sizeof(ok_names[0]); i++)
+		if (strlen(ok_names[i]) == n &&
+		    strncasecmp(v, ok_names[i], n) == 0)
+			return true;
+	return false;
+}
+
 static bool
 is_4774(const xmlNode *n, const char *name)
 {
@@ -213,7 +269,8 @@ leaf_text(const xmlNode *e, char *buf, size_t cap, struct label_error *err)
 	for (c = e->children; c != NULL; c = c->next) {
 		if (c->type == XML_COMMENT_NODE || c->type == XML_PI_NODE)
 			continue;
-		if (c->type != XML_TEXT_NODE && c->type != XML_CDATA_SECTION_NODE)
+		if (c->type != XML_TEXT_NODE &&
+		    c->type != XML_CDATA_SECTION_NODE)
 			return fail(err, -EINVAL, "unexpected content in",
 			    (const char *)e->name);
 		len = c->content != NULL ? strlen((const char *)c->content) : 0;
@@ -231,7 +288,8 @@ leaf_text(const xmlNode *e, char *buf, size_t cap, struct label_error *err)
 	memmove(buf, buf + b, n - b);
 	buf[n - b] = '\0';
 	if (buf[0] == '\0')
-		return fail(err, -EINVAL, "empty element", (const char *)e->name);
+		return fail(err, -EINVAL, "empty element",
+		    (const char *)e->name);
 	return 0;
 }
 
@@ -458,6 +516,7 @@ xml4774_import(const struct policy_tables *t, const char *buf, size_t len,
 {
 	xmlParserCtxt *ctxt = NULL;
 	xmlDoc *doc = NULL;
+	size_t skip;
 	int ret;
 
 	if (err != NULL) {
@@ -484,12 +543,36 @@ xml4774_import(const struct policy_tables *t, const char *buf, size_t len,
 	    memmem(buf, len, "<!ENTITY", 8) != NULL)
 		return fail(err, -EINVAL, "a DOCTYPE or ENTITY declaration is "
 		    "not allowed", NULL);
+	/*
+	 * An ASCII-compatible document only (UTF-8 with or without BOM, or
+	 * a declared Latin-1): in any other encoding the scan above could
+	 * not see a DOCTYPE.
+	 */
+	skip = len >= 3 && memcmp(buf, "\xef\xbb\xbf", 3) == 0 ? 3 : 0;
+	while (skip < len && (buf[skip] == ' ' || buf[skip] == '\t' ||
+	    buf[skip] == '\r' || buf[skip] == '\n'))
+		skip++;
+	if (skip == len || buf[skip] != '<')
+		return fail(err, -EINVAL, "not an XML document in UTF-8", NULL);
+	if (!declared_encoding_ok(buf + skip, len - skip))
+		return fail(err, -EINVAL, "unsupported encoding (UTF-8, "
+		    "US-ASCII or ISO-8859-1 only)", NULL);
+	xmlSetGenericErrorFunc(NULL, silent_generic);
+	xmlSetStructuredErrorFunc(NULL, silent_structured);
 	if ((ctxt = xmlNewParserCtxt()) == NULL)
 		return fail(err, -ENOMEM, "out of memory", NULL);
 	doc = xmlCtxtReadMemory(ctxt, buf, (int)len, NULL, NULL,
 	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (doc == NULL) {
 		ret = fail(err, -EINVAL, "malformed XML", NULL);
+		goto out;
+	}
+	if (doc->encoding != NULL &&
+	    xmlStrcasecmp(doc->encoding, X("UTF-8")) != 0 &&
+	    xmlStrcasecmp(doc->encoding, X("US-ASCII")) != 0 &&
+	    xmlStrcasecmp(doc->encoding, X("ISO-8859-1")) != 0) {
+		ret = fail(err, -EINVAL, "unsupported encoding",
+		    (const char *)doc->encoding);
 		goto out;
 	}
 	ret = read_root(t, doc, l, err);

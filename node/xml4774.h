@@ -20,6 +20,8 @@
 
 /* Largest XML label accepted; real labels are well under 4 KiB. */
 #define XML4774_MAX		(64u * 1024)
+/* Longest text of one leaf element (a policy, level or value) read. */
+#define XML4774_TEXT_MAX	256
 /* Longest CreationDateTime written (an xs:dateTime). */
 #define XML4774_TIME_MAX	40
 
@@ -43,7 +45,9 @@ int	xml4774_export(const struct policy_tables *t, const struct label *l,
  * carry a URI or URL attribute; when the policy has a configured URI they
  * must match.  PrivacyMark, CreationDateTime and OriginatorID are accepted
  * and ignored (never used in access control); any other element is an
- * error.  On failure *l is zeroed and err says why.
+ * error.  On failure *l is zeroed and err says why.  It installs silent
+ * libxml2 global error handlers (libxml2 prints some errors whatever the
+ * parser options say), so it is the only libxml2 user in the process.
  * Returns 0, -EMSGSIZE (larger than XML4774_MAX), -EINVAL (malformed,
  * hostile or invalid) or -ENOMEM.
  */

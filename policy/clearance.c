@@ -46,6 +46,15 @@ clear_errors(struct label_error *err)
 	}
 }
 
+/* The first local name of the rank that full name s[0..len) stands for. */
+static const char *
+local_name(const struct policy_def *p, const char *s, size_t len)
+{
+	int r = policy_find_level(p, s, len, false, NULL);
+
+	return r >= 0 && p->local[r] >= 0 ? p->names[p->local[r]].name : "?";
+}
+
 /* One "P:LEVEL[v,...]" in s[b..e). */
 static int
 parse_one(const struct policy_tables *t, const char *s, const uint16_t *map,
@@ -53,12 +62,13 @@ parse_one(const struct policy_tables *t, const char *s, const uint16_t *map,
 {
 	const struct policy_def *p;
 	size_t i, colon, lb, le, vb;
-	int pi, r, kind;
+	int pi, r;
 
 	memset(c, 0, sizeof(*c));
 	if (b == e)
 		return policy_error(err, map[b > 0 ? b - 1 : 0], "empty "
-		    "clearance at position %zu", (size_t)map[b > 0 ? b - 1 : 0]);
+		    "clearance at position %zu",
+		    (size_t)map[b > 0 ? b - 1 : 0]);
 	for (colon = b; colon < e && s[colon] != ':'; colon++)
 		;
 	if (colon == e)
@@ -78,24 +88,24 @@ parse_one(const struct policy_tables *t, const char *s, const uint16_t *map,
 	if (le == lb)
 		return policy_error(err, map[colon], "missing level after "
 		    "'%s:' at position %zu", p->id, (size_t)map[colon]);
-	r = policy_find_level(p, s + lb, le - lb, false, &kind);
-	if (r < 0)
+	r = policy_find_level(p, s + lb, le - lb, true, NULL);
+	if (r < 0 && policy_find_level(p, s + lb, le - lb, false, NULL) < 0)
 		return policy_error(err, map[lb], "unknown level '%.*s' for "
 		    "policy %s at position %zu", (int)(le - lb), s + lb, p->id,
 		    (size_t)map[lb]);
-	if (kind != POLICY_NAME_LOCAL)
+	if (r < 0)
 		return policy_error(err, map[lb], "'%.*s' at position %zu is "
 		    "not a local level name of %s (write %s:%s)",
 		    (int)(le - lb), s + lb, (size_t)map[lb], p->id, p->id,
-		    p->local[r] >= 0 ? p->names[p->local[r]].name : "?");
+		    local_name(p, s + lb, le - lb));
 	c->policy = (uint8_t)pi;
 	c->maxrank = (uint8_t)r;
 	if (le == e)
 		return 0;
 	/* "[" value *( "," value ) "]" and nothing after it. */
 	if (s[e - 1] != ']')
-		return policy_error(err, map[le], "unterminated '[' at position "
-		    "%zu", (size_t)map[le]);
+		return policy_error(err, map[le], "unterminated '[' at "
+		    "position %zu", (size_t)map[le]);
 	vb = le + 1;
 	if (vb == e - 1)
 		return policy_error(err, map[le], "empty category list at "
@@ -106,8 +116,8 @@ parse_one(const struct policy_tables *t, const char *s, const uint16_t *map,
 		if (i < e - 1 && s[i] != ',')
 			continue;
 		if (i == vb)
-			return policy_error(err, map[vb], "empty category value "
-			    "at position %zu", (size_t)map[vb]);
+			return policy_error(err, map[vb], "empty category "
+			    "value at position %zu", (size_t)map[vb]);
 		if ((vi = policy_find_value(p, s + vb, i - vb)) < 0 ||
 		    memchr(s + vb, '[', i - vb) != NULL ||
 		    memchr(s + vb, ']', i - vb) != NULL)

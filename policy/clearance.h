@@ -42,7 +42,7 @@ struct clearance {
 struct clearance_subject {
 	struct clearance clr[CLEARANCE_MAX];
 	unsigned	nclr;
-	int		nat;		/* REL index of the nationality, -1 for "-" */
+	int		nat;		/* REL index of nationality, -1: "-" */
 	unsigned	orgs;		/* CLEARANCE_ORG_* */
 	uint64_t	aff[REL_WORDS];	/* {nat} + orgs, derived */
 };

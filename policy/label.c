@@ -76,11 +76,11 @@ policy_normalise(const char *in, char *out, size_t cap, uint16_t *map,
 			unsigned char c2 = p[i + 1];
 
 			if ((c2 & 0xc0) != 0x80)
-				return policy_error(err, chr, "invalid UTF-8 at "
-				    "position %zu", chr);
-			if (c == 0xc2 && c2 < 0xa0)
-				return policy_error(err, chr, "control character "
+				return policy_error(err, chr, "invalid UTF-8 "
 				    "at position %zu", chr);
+			if (c == 0xc2 && c2 < 0xa0)
+				return policy_error(err, chr, "control "
+				    "character at position %zu", chr);
 			f = c == 0xc3 ? fold_latin1[c2 - 0x80] : 0;
 			if (f == 0)
 				return policy_error(err, chr, "non-ASCII "
@@ -142,7 +142,9 @@ pos_at(const struct parse *ps, size_t i)
 {
 	if (ps->map == NULL)
 		return 0;
-	return i < ps->n ? ps->map[i] : (ps->n > 0 ? ps->map[ps->n - 1] + 1 : 0);
+	if (i < ps->n)
+		return ps->map[i];
+	return ps->n > 0 ? (size_t)ps->map[ps->n - 1] + 1 : 0;
 }
 
 /* Find "//" at or after i, or n. */
@@ -468,8 +470,14 @@ label_dominates(const struct policy_tables *t, const struct label *a,
 	p = &t->pol[a->policy];
 	if (a->rank < b->rank)
 		return false;
+	/*
+	 * Restrictive values, and informative ones too: the spec leaves them
+	 * out, but keeping them makes dominance a partial order and means a
+	 * reply may not drop its parent's handling markings.
+	 */
 	for (w = 0; w < POLICY_VALUE_WORDS; w++)
-		if ((b->values[w] & p->rmask[w]) & ~a->values[w])
+		if ((b->values[w] & (p->rmask[w] | p->imask[w])) &
+		    ~a->values[w])
 			return false;
 	for (i = 0; i < p->ntags; i++) {
 		const uint64_t *m = p->tags[i].mask;
@@ -546,8 +554,8 @@ label_join(const struct policy_tables *t, const struct label *a,
 			any = any || v != 0;
 		}
 		if ((in_a || in_b) && !any)
-			return policy_error(err, 0, "the labels have no %s value "
-			    "in common: no label satisfies both",
+			return policy_error(err, 0, "the labels have no %s "
+			    "value in common: no label satisfies both",
 			    p->tags[i].name);
 	}
 	for (w = 0; w < REL_WORDS; w++)

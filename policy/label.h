@@ -35,8 +35,8 @@
 struct label {
 	uint8_t		policy;		/* index in the tables */
 	uint8_t		rank;		/* 0..POLICY_RANKS-1 */
-	uint64_t	values[POLICY_VALUE_WORDS]; /* category values (R, P, I) */
-	uint64_t	rel[REL_WORDS];	/* REL codes, the owner token excluded */
+	uint64_t	values[POLICY_VALUE_WORDS];	/* R, P and I values */
+	uint64_t	rel[REL_WORDS];	/* REL codes but the owner token */
 };
 
 /*
@@ -74,9 +74,10 @@ bool	label_equal(const struct label *a, const struct label *b);
 
 /*
  * Dominance within one policy: a >= b iff rank a >= rank b, R(a) contains
- * R(b), and for every permissive tag T (REL included) effT(a) is a subset
- * of effT(b), where an absent tag is the universe and eff REL includes the
- * owner.  Labels of different policies never dominate one another.
+ * R(b), I(a) contains I(b) (our addition, see docs/labels.md), and for
+ * every permissive tag T (REL included) effT(a) is a subset of effT(b),
+ * where an absent tag is the universe and eff REL includes the owner.
+ * Labels of different policies never dominate one another.
  */
 bool	label_dominates(const struct policy_tables *t, const struct label *a,
 	    const struct label *b);

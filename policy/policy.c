@@ -167,8 +167,9 @@ policy_tables_new(void)
 		unsigned r;
 
 		for (r = 0; r < POLICY_RANKS; r++)
-			if (policy_tables_add_equivalence(t, builtin_equiv[i][0],
-			    r, builtin_equiv[i][1], r) != 0)
+			if (policy_tables_add_equivalence(t,
+			    builtin_equiv[i][0], r, builtin_equiv[i][1],
+			    r) != 0)
 				goto out_free;
 	}
 	return t;
@@ -489,7 +490,8 @@ policy_tables_canonical(const struct policy_tables *t, char *buf,
 					    ? "full" : "local",
 					    p->names[j].name);
 		for (j = 0; j < p->ntags; j++) {
-			if (norm_name(p->tags[j].name, tn[j], sizeof(tn[j])) != 0)
+			if (norm_name(p->tags[j].name, tn[j],
+			    sizeof(tn[j])) != 0)
 				tn[j][0] = '\0';
 			for (k = j; k > 0 && strcmp(tn[tord[k - 1]], tn[j]) > 0;
 			    k--)

@@ -162,8 +162,8 @@ int	policy_tables_canonical(const struct policy_tables *t, char *buf,
 /* Operations of the decision function. */
 enum policy_op {
 	POLICY_OP_READ,		/* deliver to a local user */
-	POLICY_OP_FORWARD,	/* send to a peer (subject = its accreditation) */
-	POLICY_OP_INGRESS,	/* relay: accept from a peer (section 5 step 3) */
+	POLICY_OP_FORWARD,	/* send to a peer (subject: its accred.) */
+	POLICY_OP_INGRESS,	/* relay: accept from a peer (section 5.3) */
 };
 
 /* Which check made the decision. */
@@ -186,11 +186,11 @@ enum policy_rule {
 
 struct policy_decision {
 	bool		allow;
-	bool		incident;	/* ingress failure: a security incident */
+	bool		incident;	/* ingress failure: security incident */
 	enum policy_check check;
 	enum policy_rule rule;
-	int		clearance;	/* index of the deciding clearance of the
-					 * checked subject, or -1 */
+	int		clearance;	/* index of the subject's clearance
+					 * that allowed, or -1 */
 	char		reason[POLICY_REASON_MAX];
 };
 

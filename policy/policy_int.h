@@ -102,7 +102,8 @@ int	policy_find_level(const struct policy_def *p, const char *s, size_t len,
 	    bool local_only, int *kind);
 
 /* Index of category value s[0..len) in policy p, or -1. */
-int	policy_find_value(const struct policy_def *p, const char *s, size_t len);
+int	policy_find_value(const struct policy_def *p, const char *s,
+	    size_t len);
 
 /* The canonical display name of rank r of policy p into buf. */
 int	policy_rank_display(const struct policy_def *p, unsigned r, char *buf,
