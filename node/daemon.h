@@ -132,10 +132,14 @@ const char *daemon_peer_fpr(struct daemon *d, const char *name);
 void	peer_frame(struct daemon *d, struct transport_msg *m);
 void	peer_send_due(struct daemon *d);
 void	peer_expire(struct daemon *d);
-/* Queue a signed receipt to origin about msg id (inside the round). */
+/*
+ * Queue a signed receipt to origin about msg id (inside the round).  dest
+ * is the destination node a non-delivery concerns (NULL: this node).
+ */
 int	peer_receipt(struct daemon *d, enum receipt_type type,
 	    const uint8_t id[WIRE_ID_BYTES], const char *origin,
-	    const char *user, enum receipt_reason reason, const char *text);
+	    const char *dest, const char *user, enum receipt_reason reason,
+	    const char *text);
 
 /* Deliver a verified, policy-checked envelope to the local inbox. */
 struct envelope;

@@ -690,7 +690,7 @@ op_read(struct req *q)
 		    d->conf->name);
 		store_inbox_mark_read(d->store, id, q->user->conf->login,
 		    daemon_now());
-		peer_receipt(d, RECEIPT_READ, id, row.origin, user,
+		peer_receipt(d, RECEIPT_READ, id, row.origin, NULL, user,
 		    RECEIPT_REASON_NONE, NULL);
 	}
 	ctl_msg_set_str(q->reply, "id", ctl_msg_str(q->msg, "id"));

@@ -14,6 +14,7 @@
 #include <string.h>
 
 #include "crypto/envelope.h"
+#include "crypto/name.h"
 #include "crypto/receipt.h"
 #include "crypto/secmem.h"
 #include "keys/identity.h"
@@ -70,16 +71,30 @@ event_for(struct daemon *d, enum audit_event_type type,
 
 /* ------------------------------------------------------------- receipts */
 
-/* Apply a receipt about a message this node originated. */
+/*
+ * Apply a receipt about a message this node originated.  A receipt names
+ * a user (user@node), or else speaks for the issuing node; a relay's
+ * non-delivery receipt names the destination it could not reach at the
+ * start of its text ("NODE: why"), since a node signs only for itself.
+ */
 static void
 apply_receipt(struct daemon *d, enum receipt_type type,
-    const uint8_t id[WIRE_ID_BYTES], const char *node, const char *user,
+    const uint8_t id[WIRE_ID_BYTES], const char *issuer, const char *user,
     enum receipt_reason reason, const char *text)
 {
 	enum store_status st = STORE_DELIVERED;
-	char why[STORE_TEXT_MAX + 1] = "";
-	const char *who = user != NULL && user[0] != '\0' ? user : node;
+	char why[STORE_TEXT_MAX + 1] = "", node[NAME_NODE_MAX + 1];
+	const char *colon, *at;
+	size_t n;
 
+	util_fmt(node, sizeof(node), "%s", issuer);
+	if (type == RECEIPT_NONDELIVERY && text != NULL &&
+	    (colon = strstr(text, ": ")) != NULL &&
+	    (n = (size_t)(colon - text)) <= NAME_NODE_MAX &&
+	    name_node_valid(text, n)) {
+		util_fmt(node, sizeof(node), "%.*s", (int)n, text);
+		text = colon + 2;
+	}
 	switch (type) {
 	case RECEIPT_DELIVERY:
 		st = STORE_DELIVERED;
@@ -96,21 +111,27 @@ apply_receipt(struct daemon *d, enum receipt_type type,
 	}
 	if (daemon_txn(d) != 0)
 		return;
-	/* A receipt about one user: that user's row if the message named
-	 * them, else the node's row (the node was the recipient).  About the
-	 * node: every recipient on it. */
-	if (who != node && store_sent_update(d->store, id, who, true, st, NULL,
-	    why[0] ? why : NULL, daemon_now()) == 0)
+	if (user != NULL && user[0] != '\0' && (at = strchr(user, '@'))) {
+		/* The user's own row; else the node's row when the message
+		 * went to the node (a read says nothing of other users). */
+		if (store_sent_update(d->store, id, user, true, st, NULL,
+		    why[0] ? why : NULL, daemon_now()) == 0)
+			return;
+		util_fmt(node, sizeof(node), "%s", at + 1);
+		store_sent_update(d->store, id, node, type == RECEIPT_READ, st,
+		    NULL, why[0] ? why : NULL, daemon_now());
 		return;
-	store_sent_update(d->store, id, node, who != node, st, NULL,
+	}
+	store_sent_update(d->store, id, node, false, st, NULL,
 	    why[0] ? why : NULL, daemon_now());
 }
 
 int
 peer_receipt(struct daemon *d, enum receipt_type type,
-    const uint8_t id[WIRE_ID_BYTES], const char *origin, const char *user,
-    enum receipt_reason reason, const char *text)
+    const uint8_t id[WIRE_ID_BYTES], const char *origin, const char *dest,
+    const char *user, enum receipt_reason reason, const char *text)
 {
+	char full[RECEIPT_TEXT_MAX + 1];
 	struct receipt_params p = { .type = type, .msg_id = id,
 	    .node = d->conf->name, .user = user, .time = (uint64_t)daemon_now(),
 	    .reason = reason, .text = text };
@@ -121,8 +142,14 @@ peer_receipt(struct daemon *d, enum receipt_type type,
 	size_t len;
 	int r;
 
+	/* A relay names the destination it could not reach. */
+	if (type == RECEIPT_NONDELIVERY && dest != NULL &&
+	    strcmp(dest, d->conf->name) != 0 && (user == NULL || !user[0])) {
+		util_fmt(full, sizeof(full), "%s: %s", dest, text ? text : "");
+		p.text = full;
+	}
 	if (strcmp(origin, d->conf->name) == 0) {
-		apply_receipt(d, type, id, d->conf->name, user, reason, text);
+		apply_receipt(d, type, id, d->conf->name, user, reason, p.text);
 		return 0;
 	}
 	if ((hop = fed_next_hop(d->fed, origin)) == NULL) {
@@ -252,8 +279,8 @@ out:
  */
 static void
 refuse(struct daemon *d, const struct envelope_info *info, const char *prev,
-    enum audit_event_type type, const char *rule, const char *why,
-    enum receipt_reason reason)
+    const char *dest, enum audit_event_type type, const char *rule,
+    const char *why, enum receipt_reason reason)
 {
 	struct devent *e = event_for(d, type, info, prev, NULL);
 
@@ -265,7 +292,7 @@ refuse(struct daemon *d, const struct envelope_info *info, const char *prev,
 	}
 	log_info("message %.16s... from %s refused: %s", e ? e->id : "?",
 	    info->origin, why);
-	peer_receipt(d, RECEIPT_NONDELIVERY, info->id, info->origin, "",
+	peer_receipt(d, RECEIPT_NONDELIVERY, info->id, info->origin, dest, "",
 	    reason, why);
 }
 
@@ -286,7 +313,7 @@ peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
 	r = envelope_open(env, d->conf->name, identity_box_pk(d->id),
 	    identity_box_sk(d->id), &body, &body_len);
 	if (r != 0) {
-		refuse(d, info, prev, AUDIT_EV_INTEGRITY_FAILURE,
+		refuse(d, info, prev, d->conf->name, AUDIT_EV_INTEGRITY_FAILURE,
 		    r == -EPROTO ? "label-mismatch" : "unreadable",
 		    r == -EPROTO ? "the inner label differs from the outer "
 		    "label (quarantined)" : "the body does not decrypt",
@@ -297,7 +324,7 @@ peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
 	if (wire_payload_decode(body, body_len, subject, &text, &text_len)
 	    != 0) {
 		envelope_body_free(&body, body_len);
-		refuse(d, info, prev, AUDIT_EV_INTEGRITY_FAILURE, "unreadable",
+		refuse(d, info, prev, d->conf->name, AUDIT_EV_INTEGRITY_FAILURE, "unreadable",
 		    "the payload is malformed", RECEIPT_REASON_UNREADABLE);
 		return 0;
 	}
@@ -323,7 +350,7 @@ peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
 			    (int)(at - info->rcpts[i]), info->rcpts[i]);
 			if (fed_user(d->fed, row.login) == NULL) {
 				peer_receipt(d, RECEIPT_NONDELIVERY, info->id,
-				    info->origin, info->rcpts[i],
+				    info->origin, NULL, info->rcpts[i],
 				    RECEIPT_REASON_UNKNOWN_USER,
 				    "no such user on this node");
 				continue;
@@ -341,8 +368,8 @@ peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
 		e = event_for(d, AUDIT_EV_DELIVER, info, prev, NULL);
 		if (e != NULL)
 			e->ev.decision = "allow";
-		peer_receipt(d, RECEIPT_DELIVERY, info->id, info->origin, "",
-		    RECEIPT_REASON_NONE, NULL);
+		peer_receipt(d, RECEIPT_DELIVERY, info->id, info->origin, NULL,
+		    "", RECEIPT_REASON_NONE, NULL);
 	}
 	return 0;
 }
@@ -427,12 +454,12 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 	if (r != 0)
 		goto out;
 	if (envelope_expired(env, (uint64_t)daemon_now())) {
-		refuse(d, info, m->peer, AUDIT_EV_EXPIRE, "expired",
+		refuse(d, info, m->peer, f->dest, AUDIT_EV_EXPIRE, "expired",
 		    "arrived after its expiry time", RECEIPT_REASON_EXPIRED);
 		goto ack;
 	}
 	if (label_parse(d->fed->tables, info->label, &label, &lerr) != 0) {
-		refuse(d, info, m->peer, AUDIT_EV_INTEGRITY_FAILURE,
+		refuse(d, info, m->peer, f->dest, AUDIT_EV_INTEGRITY_FAILURE,
 		    "invalid-label", "the label is invalid (quarantined)",
 		    RECEIPT_REASON_OTHER);
 		goto ack;
@@ -445,7 +472,7 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 		    policy_check_name(dec.check), dec.reason,
 		    dec.incident ? " (security incident: the sending peer is "
 		    "not accredited for it)" : "");
-		refuse(d, info, m->peer, AUDIT_EV_DENY,
+		refuse(d, info, m->peer, f->dest, AUDIT_EV_DENY,
 		    policy_rule_name(dec.rule), why,
 		    RECEIPT_REASON_POLICY_DENIED);
 		goto ack;
@@ -456,7 +483,7 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 		goto ack;
 	}
 	if ((hop = fed_next_hop(d->fed, f->dest)) == NULL) {
-		refuse(d, info, m->peer, AUDIT_EV_DENY, "no-route",
+		refuse(d, info, m->peer, f->dest, AUDIT_EV_DENY, "no-route",
 		    "no route to the destination", RECEIPT_REASON_OTHER);
 		goto ack;
 	}
@@ -466,7 +493,7 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 
 		util_fmt(why, sizeof(why), "egress to %s: %s",
 		    hop->conf->name, dec.reason);
-		refuse(d, info, m->peer, AUDIT_EV_DENY,
+		refuse(d, info, m->peer, f->dest, AUDIT_EV_DENY,
 		    policy_rule_name(dec.rule), why,
 		    RECEIPT_REASON_POLICY_DENIED);
 		goto ack;
@@ -659,7 +686,8 @@ peer_expire(struct daemon *d)
 			    daemon_now());
 		else
 			peer_receipt(d, RECEIPT_NONDELIVERY, items[k].id,
-			    items[k].origin, "", RECEIPT_REASON_EXPIRED,
+			    items[k].origin, items[k].dest, "",
+			    RECEIPT_REASON_EXPIRED,
 			    "expired in the queue");
 	}
 out:

@@ -125,8 +125,8 @@ v() {
 fed_start() {
 	"$VALISED" -c "$FED/$1/valise.conf" >>"$FED/$1/log" 2>&1 &
 	echo $! >"$FED/$1/pid"
-	i=0
-	while [ $i -lt 100 ]; do
+	_fi=0
+	while [ $_fi -lt 100 ]; do
 		if [ -S "$FED/$1/state/control.sock" ] &&
 		    "$VALISE" status -c "$FED/$1/valise.conf" >/dev/null 2>&1; then
 			return 0
@@ -137,7 +137,7 @@ fed_start() {
 			return 1
 		fi
 		sleep 0.1
-		i=$((i + 1))
+		_fi=$((_fi + 1))
 	done
 	echo "fedlib: $1 did not come up" >&2
 	return 1
@@ -147,10 +147,10 @@ fed_stop() {
 	[ -f "$FED/$1/pid" ] || return 0
 	pid=$(cat "$FED/$1/pid")
 	kill -TERM "$pid" 2>/dev/null
-	i=0
-	while kill -0 "$pid" 2>/dev/null && [ $i -lt 100 ]; do
+	_fi=0
+	while kill -0 "$pid" 2>/dev/null && [ $_fi -lt 100 ]; do
 		sleep 0.1
-		i=$((i + 1))
+		_fi=$((_fi + 1))
 	done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
