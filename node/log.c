@@ -34,7 +34,7 @@ log_close(void)
 		closelog();
 }
 
-static void
+static void __attribute__((format(printf, 2, 0)))
 vlog(enum log_level level, const char *fmt, va_list ap)
 {
 	static const int prio[] = { LOG_ERR, LOG_WARNING, LOG_INFO,
