@@ -308,3 +308,53 @@ bad:
 	sodium_memzero(out, outlen);
 	return -EINVAL;
 }
+
+int
+prim_seal_det(uint8_t *out, const uint8_t *m, size_t mlen,
+    const uint8_t pk[PRIM_BOX_PK_BYTES],
+    const uint8_t eph_seed[PRIM_BOX_SEED_BYTES])
+{
+	uint8_t esk[crypto_box_SECRETKEYBYTES], nonce[crypto_box_NONCEBYTES];
+	crypto_generichash_state st;
+	int ret = -EINVAL;
+
+	/* out = epk || crypto_box(m, nonce = BLAKE2b-192(epk || pk)), as
+	 * crypto_box_seal does, so that crypto_box_seal_open opens it. */
+	if (crypto_box_seed_keypair(out, esk, eph_seed) != 0)
+		goto out;
+	if (crypto_generichash_init(&st, NULL, 0, sizeof(nonce)) != 0 ||
+	    crypto_generichash_update(&st, out,
+	    crypto_box_PUBLICKEYBYTES) != 0 ||
+	    crypto_generichash_update(&st, pk,
+	    crypto_box_PUBLICKEYBYTES) != 0 ||
+	    crypto_generichash_final(&st, nonce, sizeof(nonce)) != 0)
+		goto out;
+	if (crypto_box_easy(out + crypto_box_PUBLICKEYBYTES, m, mlen, nonce, pk,
+	    esk) != 0)
+		goto out;
+	ret = 0;
+out:
+	sodium_memzero(esk, sizeof(esk));
+	sodium_memzero(&st, sizeof(st));
+	return ret;
+}
+
+bool
+prim_sign_pk_ok(const uint8_t pk[PRIM_SIGN_PK_BYTES])
+{
+	return crypto_core_ed25519_is_valid_point(pk) == 1;
+}
+
+bool
+prim_box_pk_ok(const uint8_t pk[PRIM_BOX_PK_BYTES])
+{
+	/* A clamped scalar clears the cofactor: the product is the identity
+	 * (refused by crypto_scalarmult) exactly for small-order points. */
+	static const uint8_t scalar[crypto_scalarmult_SCALARBYTES] = { 1 };
+	uint8_t q[crypto_scalarmult_BYTES];
+	int r;
+
+	r = crypto_scalarmult(q, scalar, pk);
+	sodium_memzero(q, sizeof(q));
+	return r == 0;
+}

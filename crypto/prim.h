@@ -137,4 +137,25 @@ void	prim_to_base64(char *out, size_t outcap, const uint8_t *in, size_t len);
 int	prim_from_base64(uint8_t *out, size_t outlen, const char *b64,
 	    size_t b64len) PRIM_WUR;
 
+/*
+ * Additions for envelopes and identities (issue 3).
+ */
+
+/*
+ * A sealed box (the crypto_box_seal construction) with the ephemeral key
+ * pair derived from eph_seed instead of fresh randomness, for known-answer
+ * tests only: reusing a seed with a different message reveals both.
+ * out receives mlen + PRIM_SEAL_OVERHEAD bytes; prim_seal_open opens it.
+ */
+int	prim_seal_det(uint8_t *out, const uint8_t *m, size_t mlen,
+	    const uint8_t pk[PRIM_BOX_PK_BYTES],
+	    const uint8_t eph_seed[PRIM_BOX_SEED_BYTES]);
+
+/* True when pk is a canonical Ed25519 point of large order. */
+bool	prim_sign_pk_ok(const uint8_t pk[PRIM_SIGN_PK_BYTES]) PRIM_WUR;
+
+/* True when an X25519 public key is not in the small-order subgroup (a
+ * Diffie-Hellman with it would not give an all-zero shared secret). */
+bool	prim_box_pk_ok(const uint8_t pk[PRIM_BOX_PK_BYTES]) PRIM_WUR;
+
 #endif /* PRIM_H */

@@ -19,6 +19,9 @@ static const struct {
 	{ "audit",	cmd_audit_main,		"query and verify the audit log" },
 	{ "version",	cmd_version_main,	"print the version" },
 	{ "label",	cmd_label_main,		"label checks and display" },
+	{ "keygen",	cmd_keygen_main,	"create this node's keys" },
+	{ "id",		cmd_id_main,		"print this node's peer line" },
+	{ "fingerprint", cmd_fingerprint_main,	"fingerprint of a peer line" },
 };
 
 static void

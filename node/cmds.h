@@ -10,5 +10,8 @@
 int	cmd_audit_main(int argc, char **argv);
 int	cmd_version_main(int argc, char **argv);
 int	cmd_label_main(int argc, char **argv);
+int	cmd_keygen_main(int argc, char **argv);
+int	cmd_id_main(int argc, char **argv);
+int	cmd_fingerprint_main(int argc, char **argv);
 
 #endif /* CMDS_H */

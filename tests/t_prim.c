@@ -135,6 +135,46 @@ test_codecs(void)
 	    "non-ASCII byte refused");
 }
 
+/* prim_seal_det, prim_sign_pk_ok and prim_box_pk_ok (added for issue 3). */
+static void
+test_additions(void)
+{
+	uint8_t seed[PRIM_BOX_SEED_BYTES] = { 4 };
+	uint8_t eph[PRIM_BOX_SEED_BYTES] = { 5 };
+	uint8_t pk[PRIM_BOX_PK_BYTES], sk[PRIM_BOX_SK_BYTES];
+	uint8_t spk[PRIM_SIGN_PK_BYTES], ssk[PRIM_SIGN_SK_BYTES];
+	uint8_t m[32], c1[32 + PRIM_SEAL_OVERHEAD], c2[sizeof(c1)], out[32];
+	uint8_t small[PRIM_BOX_PK_BYTES] = { 0 };
+	/* The Ed25519 identity point (order 1) encodes as 01 00 ... 00. */
+	uint8_t order1[PRIM_SIGN_PK_BYTES] = { 1 };
+
+	memset(m, 0x33, sizeof(m));
+	is(prim_box_keypair(pk, sk, seed), 0, "box key pair");
+	is(prim_seal_det(c1, m, sizeof(m), pk, eph), 0, "deterministic seal");
+	is(prim_seal_det(c2, m, sizeof(m), pk, eph), 0, "again");
+	is_mem(c1, c2, sizeof(c1), "same seed, same bytes");
+	is(prim_seal_open(out, c1, sizeof(c1), pk, sk), 0,
+	    "prim_seal_open opens a deterministic seal");
+	is_mem(out, m, sizeof(m), "round trip");
+	is(prim_seal_det(c1, m, sizeof(m), small, eph), -EINVAL,
+	    "deterministic seal to a small-order key refused");
+	is(prim_seal(c1, m, sizeof(m), small), -EINVAL,
+	    "random seal to a small-order key refused");
+
+	ok(prim_box_pk_ok(pk), "a real X25519 key is accepted");
+	ok(!prim_box_pk_ok(small), "the zero X25519 key is refused");
+	small[0] = 1;
+	ok(!prim_box_pk_ok(small), "the X25519 point 1 (order 1) is refused");
+	memset(seed, 0, sizeof(seed));
+	is(prim_sign_keypair(spk, ssk, seed), 0, "sign key pair");
+	ok(prim_sign_pk_ok(spk), "a real Ed25519 key is accepted");
+	ok(!prim_sign_pk_ok(order1), "the Ed25519 identity point is refused");
+	memset(order1, 0, sizeof(order1));
+	ok(!prim_sign_pk_ok(order1), "the all-zero Ed25519 key is refused");
+	secmem_wipe(sk, sizeof(sk));
+	secmem_wipe(ssk, sizeof(ssk));
+}
+
 int
 main(void)
 {
@@ -145,5 +185,6 @@ main(void)
 	test_seal_aead();
 	test_hash_kdf();
 	test_codecs();
+	test_additions();
 	return done_testing();
 }

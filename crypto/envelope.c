@@ -1,0 +1,534 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * envelope: seal, parse, verify and open (format in docs/protocol.md).
+ *
+ * The signed content (header || wrapped keys || ciphertext) is hashed once
+ * with BLAKE2b-256; that digest is the message id, and the signature is
+ * over a 16-byte context and the id.  So sealing and opening a 4 KiB body
+ * pass over it twice (AEAD, BLAKE2b) rather than four times (AEAD, then
+ * Ed25519's two SHA-512 passes over everything).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "crypto/buf.h"
+#include "crypto/envelope.h"
+#include "crypto/name.h"
+#include "crypto/prim.h"
+#include "crypto/secmem.h"
+
+#define SIG_CONTEXT		"valise-envelope1"
+#define SIG_CONTEXT_BYTES	16
+
+struct envelope {
+	struct envelope_info	 info;
+	uint8_t			*wire;		/* own copy */
+	size_t			 len;
+	size_t			 header_len;
+	const uint8_t		*nonce;		/* into wire */
+	const uint8_t		*keys;		/* nnodes wrapped keys */
+	const uint8_t		*ct;
+	size_t			 ct_len;
+	const uint8_t		*sig;
+	bool			 verified;
+};
+
+static const char *const precedence_names[] = {
+	[ENVELOPE_FLASH] = "FLASH",
+	[ENVELOPE_IMMEDIATE] = "IMMEDIATE",
+	[ENVELOPE_PRIORITY] = "PRIORITY",
+	[ENVELOPE_ROUTINE] = "ROUTINE",
+};
+
+/* A label is opaque here, but never holds NUL or other control bytes. */
+static bool
+label_valid(const char *s, size_t len)
+{
+	size_t i;
+
+	if (len == 0 || len > ENVELOPE_LABEL_MAX)
+		return false;
+	for (i = 0; i < len; i++)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] == 0x7f)
+			return false;
+	return true;
+}
+
+/*
+ * The distinct nodes of rcpts in order of first mention, and for each
+ * recipient the index of its node.  -EINVAL for an invalid or duplicate
+ * address.
+ */
+static int
+collect_nodes(const char *const *addrs, size_t n,
+    char nodes[][NAME_NODE_MAX + 1], size_t *nnodes, size_t *node_of)
+{
+	const char *node;
+	size_t i, j, nodelen, len;
+
+	*nnodes = 0;
+	for (i = 0; i < n; i++) {
+		len = strlen(addrs[i]);
+		if (name_addr_node(addrs[i], len, &node, &nodelen) != 0)
+			return -EINVAL;
+		for (j = 0; j < i; j++)
+			if (strcmp(addrs[j], addrs[i]) == 0)
+				return -EINVAL;
+		for (j = 0; j < *nnodes; j++)
+			if (strlen(nodes[j]) == nodelen &&
+			    memcmp(nodes[j], node, nodelen) == 0)
+				break;
+		if (j == *nnodes) {
+			memcpy(nodes[j], node, nodelen);
+			nodes[j][nodelen] = '\0';
+			(*nnodes)++;
+		}
+		if (node_of != NULL)
+			node_of[i] = j;
+	}
+	return 0;
+}
+
+static void
+sig_message(uint8_t m[SIG_CONTEXT_BYTES + ENVELOPE_ID_BYTES],
+    const uint8_t id[ENVELOPE_ID_BYTES])
+{
+	memcpy(m, SIG_CONTEXT, SIG_CONTEXT_BYTES);
+	memcpy(m + SIG_CONTEXT_BYTES, id, ENVELOPE_ID_BYTES);
+}
+
+static int
+seal(const struct envelope_params *p, const uint8_t *sign_sk,
+    const uint8_t *body, size_t body_len, const struct envelope_fixed *fx,
+    uint8_t **outp, size_t *outlenp, uint8_t idp[ENVELOPE_ID_BYTES])
+{
+	char nodes[ENVELOPE_RECIPIENTS_MAX][NAME_NODE_MAX + 1];
+	const char *addrs[ENVELOPE_RECIPIENTS_MAX];
+	const uint8_t *node_pk[ENVELOPE_RECIPIENTS_MAX];
+	size_t node_of[ENVELOPE_RECIPIENTS_MAX];
+	uint8_t key[ENVELOPE_KEY_BYTES], nonce[ENVELOPE_NONCE_BYTES];
+	uint8_t id[ENVELOPE_ID_BYTES];
+	uint8_t sm[SIG_CONTEXT_BYTES + ENVELOPE_ID_BYTES];
+	uint8_t *out = NULL, *keys, *ct, *id_out, *sig;
+	struct buf_writer w;
+	size_t i, nnodes, label_len, header_len, pt_len, len;
+	int ret = -EINVAL;
+
+	*outp = NULL;
+	*outlenp = 0;
+	if (idp != NULL)
+		memset(idp, 0, ENVELOPE_ID_BYTES);
+	if (p == NULL || sign_sk == NULL || (body == NULL && body_len > 0))
+		return -EINVAL;
+	if (body_len > ENVELOPE_BODY_MAX)
+		return -EMSGSIZE;
+	if (p->origin == NULL ||
+	    !name_node_valid(p->origin, strlen(p->origin)) ||
+	    p->nrcpts == 0 || p->nrcpts > ENVELOPE_RECIPIENTS_MAX ||
+	    p->rcpts == NULL || p->label == NULL ||
+	    (unsigned)p->precedence > ENVELOPE_ROUTINE ||
+	    p->expires <= p->created)
+		return -EINVAL;
+	label_len = strlen(p->label);
+	if (!label_valid(p->label, label_len))
+		return -EINVAL;
+	for (i = 0; i < p->nrcpts; i++) {
+		if (p->rcpts[i].addr == NULL || p->rcpts[i].box_pk == NULL)
+			return -EINVAL;
+		addrs[i] = p->rcpts[i].addr;
+	}
+	if (collect_nodes(addrs, p->nrcpts, nodes, &nnodes, node_of) != 0)
+		return -EINVAL;
+	/* One node, one key: two recipients on a node must agree on it. */
+	for (i = 0; i < nnodes; i++)
+		node_pk[i] = NULL;
+	for (i = 0; i < p->nrcpts; i++) {
+		if (node_pk[node_of[i]] == NULL)
+			node_pk[node_of[i]] = p->rcpts[i].box_pk;
+		else if (memcmp(node_pk[node_of[i]], p->rcpts[i].box_pk,
+		    PRIM_BOX_PK_BYTES) != 0)
+			return -EINVAL;
+	}
+
+	header_len = ENVELOPE_MAGIC_BYTES + 1 + 1 + strlen(p->origin) + 1 +
+	    2 + label_len + 1 + 8 + 8 + ENVELOPE_NONCE_BYTES + 4;
+	for (i = 0; i < p->nrcpts; i++)
+		header_len += 1 + strlen(addrs[i]);
+	pt_len = 2 + label_len + body_len;
+	len = header_len + nnodes * ENVELOPE_WRAPPED_BYTES + pt_len +
+	    PRIM_AEAD_TAG_BYTES + ENVELOPE_TRAILER_BYTES;
+	if ((out = malloc(len)) == NULL)
+		return -ENOMEM;
+
+	if (fx != NULL) {
+		memcpy(key, fx->body_key, sizeof(key));
+		memcpy(nonce, fx->nonce, sizeof(nonce));
+	} else {
+		prim_random(key, sizeof(key));
+		prim_random(nonce, sizeof(nonce));
+	}
+
+	buf_writer_init(&w, out, len);
+	if (buf_put_bytes(&w, ENVELOPE_MAGIC, ENVELOPE_MAGIC_BYTES) != 0 ||
+	    buf_put_u8(&w, ENVELOPE_VERSION) != 0 ||
+	    buf_put_str8(&w, p->origin) != 0 ||
+	    buf_put_u8(&w, (uint8_t)p->nrcpts) != 0)
+		goto out_free;
+	for (i = 0; i < p->nrcpts; i++)
+		if (buf_put_str8(&w, addrs[i]) != 0)
+			goto out_free;
+	if (buf_put_str16(&w, p->label) != 0 ||
+	    buf_put_u8(&w, (uint8_t)p->precedence) != 0 ||
+	    buf_put_u64(&w, p->created) != 0 ||
+	    buf_put_u64(&w, p->expires) != 0 ||
+	    buf_put_bytes(&w, nonce, sizeof(nonce)) != 0 ||
+	    buf_put_u32(&w, (uint32_t)body_len) != 0 ||
+	    buf_writer_len(&w) != header_len)
+		goto out_free;
+	if (buf_put_reserve(&w, &keys, nnodes * ENVELOPE_WRAPPED_BYTES) != 0 ||
+	    buf_put_reserve(&w, &ct, pt_len + PRIM_AEAD_TAG_BYTES) != 0 ||
+	    buf_put_reserve(&w, &id_out, ENVELOPE_ID_BYTES) != 0 ||
+	    buf_put_reserve(&w, &sig, PRIM_SIG_BYTES) != 0 ||
+	    buf_writer_len(&w) != len)
+		goto out_free;
+
+	/* The inner label || body, encrypted in place. */
+	ct[0] = (uint8_t)(label_len >> 8);
+	ct[1] = (uint8_t)label_len;
+	memcpy(ct + 2, p->label, label_len);
+	if (body_len > 0)
+		memcpy(ct + 2 + label_len, body, body_len);
+	if ((ret = prim_aead_seal(ct, ct, pt_len, out, header_len, nonce,
+	    key)) != 0)
+		goto out_free;
+
+	for (i = 0; i < nnodes; i++) {
+		uint8_t *wk = keys + i * ENVELOPE_WRAPPED_BYTES;
+
+		/* A small-order key fails here (all-zero shared secret):
+		 * no separate check, which would cost a scalar multiplication
+		 * per recipient. */
+		ret = fx != NULL ?
+		    prim_seal_det(wk, key, sizeof(key), node_pk[i],
+			fx->eph_seeds + i * PRIM_BOX_SEED_BYTES) :
+		    prim_seal(wk, key, sizeof(key), node_pk[i]);
+		if (ret != 0) {
+			ret = -EINVAL;
+			goto out_free;
+		}
+	}
+
+	if ((ret = prim_hash(id, sizeof(id), out, (size_t)(id_out - out),
+	    NULL, 0)) != 0)
+		goto out_free;
+	memcpy(id_out, id, sizeof(id));
+	sig_message(sm, id);
+	if ((ret = prim_sign(sig, sm, sizeof(sm), sign_sk)) != 0)
+		goto out_free;
+
+	if (idp != NULL)
+		memcpy(idp, id, sizeof(id));
+	*outp = out;
+	*outlenp = len;
+	ret = 0;
+	goto out;
+out_free:
+	if (ret == 0)
+		ret = -EINVAL;
+	secmem_wipe(out, len);
+	free(out);
+out:
+	secmem_wipe(key, sizeof(key));
+	return ret;
+}
+
+int
+envelope_seal(const struct envelope_params *p, const uint8_t *sign_sk,
+    const uint8_t *body, size_t body_len, uint8_t **out, size_t *outlen,
+    uint8_t id[ENVELOPE_ID_BYTES])
+{
+	return seal(p, sign_sk, body, body_len, NULL, out, outlen, id);
+}
+
+int
+envelope_seal_fixed(const struct envelope_params *p, const uint8_t *sign_sk,
+    const uint8_t *body, size_t body_len, const struct envelope_fixed *fx,
+    uint8_t **out, size_t *outlen, uint8_t id[ENVELOPE_ID_BYTES])
+{
+	if (fx == NULL || fx->body_key == NULL || fx->nonce == NULL ||
+	    fx->eph_seeds == NULL) {
+		*out = NULL;
+		*outlen = 0;
+		return -EINVAL;
+	}
+	return seal(p, sign_sk, body, body_len, fx, out, outlen, id);
+}
+
+/* Read the header into env->info; every check of section 2.1. */
+static int
+parse_header(struct envelope *env, struct buf_reader *r, size_t body_max)
+{
+	struct envelope_info *in = &env->info;
+	const char *addrs[ENVELOPE_RECIPIENTS_MAX];
+	const uint8_t *magic;
+	uint8_t version, n, prec;
+	uint32_t body_len;
+	size_t i;
+
+	if (buf_get_ref(r, &magic, ENVELOPE_MAGIC_BYTES) != 0 ||
+	    memcmp(magic, ENVELOPE_MAGIC, ENVELOPE_MAGIC_BYTES) != 0 ||
+	    buf_get_u8(r, &version) != 0)
+		return -EBADMSG;
+	if (version != ENVELOPE_VERSION)
+		return -EPROTONOSUPPORT;
+	in->version = version;
+	if (buf_get_str8(r, in->origin, sizeof(in->origin), 1,
+	    NAME_NODE_MAX) != 0 ||
+	    !name_node_valid(in->origin, strlen(in->origin)) ||
+	    buf_get_u8(r, &n) != 0 || n == 0 || n > ENVELOPE_RECIPIENTS_MAX)
+		return -EBADMSG;
+	in->nrcpts = n;
+	for (i = 0; i < n; i++) {
+		if (buf_get_str8(r, in->rcpts[i], sizeof(in->rcpts[i]), 1,
+		    NAME_ADDR_MAX) != 0)
+			return -EBADMSG;
+		addrs[i] = in->rcpts[i];
+	}
+	if (collect_nodes(addrs, n, in->nodes, &in->nnodes, NULL) != 0)
+		return -EBADMSG;
+	if (buf_get_str16(r, in->label, sizeof(in->label), 1,
+	    ENVELOPE_LABEL_MAX) != 0 ||
+	    !label_valid(in->label, strlen(in->label)) ||
+	    buf_get_u8(r, &prec) != 0 || prec > ENVELOPE_ROUTINE ||
+	    buf_get_u64(r, &in->created) != 0 ||
+	    buf_get_u64(r, &in->expires) != 0 ||
+	    in->expires <= in->created ||
+	    buf_get_ref(r, &env->nonce, ENVELOPE_NONCE_BYTES) != 0 ||
+	    buf_get_u32(r, &body_len) != 0)
+		return -EBADMSG;
+	in->precedence = (enum envelope_precedence)prec;
+	if (body_len > body_max)
+		return -EMSGSIZE;
+	in->body_len = body_len;
+	env->header_len = buf_offset(r);
+	return 0;
+}
+
+int
+envelope_parse(const uint8_t *wire, size_t len, size_t body_max,
+    struct envelope **envp)
+{
+	struct envelope *env;
+	struct buf_reader r;
+	const uint8_t *id;
+	uint8_t want[ENVELOPE_ID_BYTES];
+	size_t signed_len;
+	int ret;
+
+	*envp = NULL;
+	if (body_max == 0)
+		body_max = ENVELOPE_BODY_MAX;
+	if (body_max > ENVELOPE_BODY_MAX)
+		return -EINVAL;
+	if (len > ENVELOPE_OVERHEAD_MAX + body_max)
+		return -EMSGSIZE;
+	if (wire == NULL || len == 0)
+		return -EBADMSG;
+	if ((env = calloc(1, sizeof(*env))) == NULL)
+		return -ENOMEM;
+	if ((env->wire = malloc(len)) == NULL) {
+		ret = -ENOMEM;
+		goto out_free;
+	}
+	memcpy(env->wire, wire, len);
+	env->len = len;
+
+	buf_reader_init(&r, env->wire, len);
+	if ((ret = parse_header(env, &r, body_max)) != 0)
+		goto out_free;
+	env->ct_len = 2 + strlen(env->info.label) + env->info.body_len +
+	    PRIM_AEAD_TAG_BYTES;
+	ret = -EBADMSG;
+	if (buf_get_ref(&r, &env->keys,
+	    env->info.nnodes * ENVELOPE_WRAPPED_BYTES) != 0 ||
+	    buf_get_ref(&r, &env->ct, env->ct_len) != 0)
+		goto out_free;
+	signed_len = buf_offset(&r);
+	if (buf_get_ref(&r, &id, ENVELOPE_ID_BYTES) != 0 ||
+	    buf_get_ref(&r, &env->sig, PRIM_SIG_BYTES) != 0 ||
+	    buf_end(&r) != 0)
+		goto out_free;
+	if (prim_hash(want, sizeof(want), env->wire, signed_len, NULL,
+	    0) != 0 ||
+	    memcmp(want, id, sizeof(want)) != 0)
+		goto out_free;
+	memcpy(env->info.id, id, ENVELOPE_ID_BYTES);
+	*envp = env;
+	return 0;
+out_free:
+	envelope_free(&env);
+	return ret;
+}
+
+const struct envelope_info *
+envelope_info(const struct envelope *env)
+{
+	return &env->info;
+}
+
+const uint8_t *
+envelope_wire(const struct envelope *env, size_t *len)
+{
+	*len = env->len;
+	return env->wire;
+}
+
+int
+envelope_verify(struct envelope *env, const uint8_t *origin_sign_pk)
+{
+	uint8_t sm[SIG_CONTEXT_BYTES + ENVELOPE_ID_BYTES];
+
+	env->verified = false;
+	if (origin_sign_pk == NULL)
+		return -EINVAL;
+	sig_message(sm, env->info.id);
+	if (prim_verify(env->sig, sm, sizeof(sm), origin_sign_pk) != 0)
+		return -EBADMSG;
+	env->verified = true;
+	return 0;
+}
+
+bool
+envelope_verified(const struct envelope *env)
+{
+	return env != NULL && env->verified;
+}
+
+static int
+node_index(const struct envelope *env, const char *node, size_t *idx)
+{
+	size_t i;
+
+	for (i = 0; i < env->info.nnodes; i++)
+		if (strcmp(env->info.nodes[i], node) == 0) {
+			*idx = i;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+bool
+envelope_has_node(const struct envelope *env, const char *node)
+{
+	size_t i;
+
+	return node != NULL && node_index(env, node, &i) == 0;
+}
+
+bool
+envelope_expired(const struct envelope *env, uint64_t now)
+{
+	return now >= env->info.expires;
+}
+
+int
+envelope_open(const struct envelope *env, const char *node,
+    const uint8_t *box_pk, const uint8_t *box_sk, uint8_t **bodyp,
+    size_t *body_lenp)
+{
+	uint8_t key[ENVELOPE_KEY_BYTES], *pt = NULL;
+	size_t idx, pt_len, label_len;
+	int ret;
+
+	*bodyp = NULL;
+	*body_lenp = 0;
+	if (node == NULL || box_pk == NULL || box_sk == NULL)
+		return -EINVAL;
+	if (!env->verified)
+		return -EPERM;
+	if ((ret = node_index(env, node, &idx)) != 0)
+		return ret;
+	if (prim_seal_open(key, env->keys + idx * ENVELOPE_WRAPPED_BYTES,
+	    ENVELOPE_WRAPPED_BYTES, box_pk, box_sk) != 0) {
+		ret = -EBADMSG;
+		goto out;
+	}
+	pt_len = env->ct_len - PRIM_AEAD_TAG_BYTES;
+	if ((pt = malloc(pt_len)) == NULL) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	if (prim_aead_open(pt, env->ct, env->ct_len, env->wire,
+	    env->header_len, env->nonce, key) != 0) {
+		ret = -EBADMSG;
+		goto out_free;
+	}
+	/* labels.md section 5: the label inside must equal the one outside. */
+	label_len = strlen(env->info.label);
+	if (((size_t)pt[0] << 8 | pt[1]) != label_len ||
+	    memcmp(pt + 2, env->info.label, label_len) != 0) {
+		ret = -EPROTO;
+		goto out_free;
+	}
+	memmove(pt, pt + 2 + label_len, env->info.body_len);
+	/* The tail still holds the last bytes of the body: wipe it now, as
+	 * envelope_body_free() only knows body_len. */
+	secmem_wipe(pt + env->info.body_len, pt_len - env->info.body_len);
+	*bodyp = pt;
+	*body_lenp = env->info.body_len;
+	ret = 0;
+	goto out;
+out_free:
+	secmem_wipe(pt, pt_len);
+	free(pt);
+out:
+	secmem_wipe(key, sizeof(key));
+	return ret;
+}
+
+void
+envelope_body_free(uint8_t **body, size_t body_len)
+{
+	if (body == NULL || *body == NULL)
+		return;
+	if (body_len > 0)
+		secmem_wipe(*body, body_len);
+	free(*body);
+	*body = NULL;
+}
+
+void
+envelope_free(struct envelope **envp)
+{
+	struct envelope *env;
+
+	if (envp == NULL || (env = *envp) == NULL)
+		return;
+	free(env->wire);
+	secmem_wipe(env, sizeof(*env));
+	free(env);
+	*envp = NULL;
+}
+
+const char *
+envelope_precedence_name(enum envelope_precedence p)
+{
+	if ((unsigned)p > ENVELOPE_ROUTINE)
+		return NULL;
+	return precedence_names[p];
+}
+
+int
+envelope_precedence_parse(const char *s, enum envelope_precedence *p)
+{
+	unsigned i;
+
+	*p = ENVELOPE_ROUTINE;
+	for (i = 0; s != NULL && i <= ENVELOPE_ROUTINE; i++)
+		if (strcmp(s, precedence_names[i]) == 0) {
+			*p = (enum envelope_precedence)i;
+			return 0;
+		}
+	return -EINVAL;
+}
