@@ -108,7 +108,8 @@ seal(const struct envelope_params *p, const uint8_t *sign_sk,
 	const uint8_t *node_pk[ENVELOPE_RECIPIENTS_MAX];
 	size_t node_of[ENVELOPE_RECIPIENTS_MAX];
 	uint8_t key[ENVELOPE_KEY_BYTES], nonce[ENVELOPE_NONCE_BYTES];
-	uint8_t id[ENVELOPE_ID_BYTES], sm[SIG_CONTEXT_BYTES + ENVELOPE_ID_BYTES];
+	uint8_t id[ENVELOPE_ID_BYTES];
+	uint8_t sm[SIG_CONTEXT_BYTES + ENVELOPE_ID_BYTES];
 	uint8_t *out = NULL, *keys, *ct, *id_out, *sig;
 	struct buf_writer w;
 	size_t i, nnodes, label_len, header_len, pt_len, len;
@@ -358,7 +359,8 @@ envelope_parse(const uint8_t *wire, size_t len, size_t body_max,
 	    buf_get_ref(&r, &env->sig, PRIM_SIG_BYTES) != 0 ||
 	    buf_end(&r) != 0)
 		goto out_free;
-	if (prim_hash(want, sizeof(want), env->wire, signed_len, NULL, 0) != 0 ||
+	if (prim_hash(want, sizeof(want), env->wire, signed_len, NULL,
+	    0) != 0 ||
 	    memcmp(want, id, sizeof(want)) != 0)
 		goto out_free;
 	memcpy(env->info.id, id, ENVELOPE_ID_BYTES);

@@ -323,8 +323,10 @@ prim_seal_det(uint8_t *out, const uint8_t *m, size_t mlen,
 	if (crypto_box_seed_keypair(out, esk, eph_seed) != 0)
 		goto out;
 	if (crypto_generichash_init(&st, NULL, 0, sizeof(nonce)) != 0 ||
-	    crypto_generichash_update(&st, out, crypto_box_PUBLICKEYBYTES) != 0 ||
-	    crypto_generichash_update(&st, pk, crypto_box_PUBLICKEYBYTES) != 0 ||
+	    crypto_generichash_update(&st, out,
+	    crypto_box_PUBLICKEYBYTES) != 0 ||
+	    crypto_generichash_update(&st, pk,
+	    crypto_box_PUBLICKEYBYTES) != 0 ||
 	    crypto_generichash_final(&st, nonce, sizeof(nonce)) != 0)
 		goto out;
 	if (crypto_box_easy(out + crypto_box_PUBLICKEYBYTES, m, mlen, nonce, pk,

@@ -48,7 +48,7 @@ enum receipt_reason {
 	RECEIPT_REASON_POLICY_DENIED	= 3,	/* label exceeds clearance */
 	RECEIPT_REASON_LABEL_MISMATCH	= 4,	/* inner and outer labels */
 	RECEIPT_REASON_UNREADABLE	= 5,	/* failed to verify or open */
-	RECEIPT_REASON_TOO_LARGE	= 6,	/* body above the node's bound */
+	RECEIPT_REASON_TOO_LARGE	= 6,	/* body above the bound */
 	RECEIPT_REASON_OTHER		= 7,	/* see the text */
 };
 #define RECEIPT_REASON_MAX	RECEIPT_REASON_OTHER
@@ -57,8 +57,8 @@ struct receipt_params {
 	enum receipt_type	 type;
 	const uint8_t		*msg_id;	/* RECEIPT_ID_BYTES */
 	const char		*node;		/* the issuing node */
-	const char		*user;		/* user@node or NULL/""; required
-						   for RECEIPT_READ */
+	const char		*user;		/* user@node or NULL/"";
+						   needed for RECEIPT_READ */
 	uint64_t		 time;		/* Unix seconds */
 	enum receipt_reason	 reason;	/* non-zero iff NONDELIVERY */
 	const char		*text;		/* NULL/"" unless NONDELIVERY */

@@ -381,7 +381,8 @@ keyfile_write(const char *path, const struct identity *id, const char *pass,
 	/* All the work, Argon2id included, before the file exists. */
 	if ((ret = encode_record(id, pass, passlen, rec, &reclen)) != 0)
 		goto out;
-	n = snprintf(text, KEYFILE_MAX, "%svalise node secret key for %s (%s)\n",
+	n = snprintf(text, KEYFILE_MAX,
+	    "%svalise node secret key for %s (%s)\n",
 	    KEYFILE_COMMENT, identity_name(id), pass != NULL ?
 	    "passphrase, Argon2id" : "no passphrase, file permissions only");
 	if (n < 0 || (size_t)n >= KEYFILE_MAX ||

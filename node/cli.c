@@ -16,18 +16,18 @@ static const struct {
 	int		(*fn)(int, char **);
 	const char	*summary;
 } subcommands[] = {
-	{ "audit",	cmd_audit_main,		"query and verify the audit log" },
 	{ "send",	cmd_send_main,		"send a labelled message" },
 	{ "inbox",	cmd_inbox_main,		"list the messages you may read" },
 	{ "read",	cmd_read_main,		"read a message" },
-	{ "sent",	cmd_sent_main,		"the fate of messages sent" },
+	{ "sent",	cmd_sent_main,		"the fate of the messages sent" },
 	{ "status",	cmd_status_main,	"the node, its peers and queues" },
-	{ "peers",	cmd_peers_main,		"configured peers and fingerprints" },
-	{ "version",	cmd_version_main,	"print the version" },
-	{ "label",	cmd_label_main,		"label checks and display" },
+	{ "peers",	cmd_peers_main,		"known nodes and their fingerprints" },
+	{ "label",	cmd_label_main,		"check or show a classification label" },
+	{ "audit",	cmd_audit_main,		"query and verify the audit log" },
 	{ "keygen",	cmd_keygen_main,	"create this node's keys" },
 	{ "id",		cmd_id_main,		"print this node's peer line" },
-	{ "fingerprint", cmd_fingerprint_main,	"fingerprint of a peer line" },
+	{ "fingerprint", cmd_fingerprint_main,	"fingerprint of a pasted peer line" },
+	{ "version",	cmd_version_main,	"print the version" },
 };
 
 static void

@@ -23,7 +23,8 @@ cmd_fingerprint_main(int argc, char **argv)
 		return EXIT_OK;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: valise fingerprint 'valise1:NODE:...'\n");
+		fprintf(stderr,
+		    "usage: valise fingerprint 'valise1:NODE:...'\n");
 		return EXIT_USAGE;
 	}
 	if (peerline_parse(argv[1], &peer, &why) != 0) {

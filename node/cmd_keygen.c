@@ -54,9 +54,15 @@ read_noecho(int fd, const char *prompt, char *buf, size_t cap, size_t *len)
 	quiet = old;
 	quiet.c_lflag &= ~(tcflag_t)ECHO;
 	quiet.c_lflag |= ECHONL;
-	if (write(fd, prompt, strlen(prompt)) < 0 ||
-	    tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
+	/* Echo goes off before the prompt appears, so that nothing typed
+	 * after seeing it is echoed or discarded. */
+	if (tcsetattr(fd, TCSAFLUSH, &quiet) != 0)
 		return -errno;
+	if (write(fd, prompt, strlen(prompt)) < 0) {
+		ret = -errno;
+		(void)tcsetattr(fd, TCSANOW, &old);
+		return ret;
+	}
 	for (;;) {
 		n = read(fd, &c, 1);
 		if (n < 0 && errno == EINTR)
@@ -75,7 +81,7 @@ read_noecho(int fd, const char *prompt, char *buf, size_t cap, size_t *len)
 	}
 	c = 0;
 	buf[*len] = '\0';
-	(void)tcsetattr(fd, TCSAFLUSH, &old);
+	(void)tcsetattr(fd, TCSANOW, &old);
 	return ret;
 }
 
@@ -208,8 +214,9 @@ cmd_keygen_main(int argc, char **argv)
 	if (passfile != NULL) {
 		if ((r = keyfile_read_passphrase(passfile, &pass,
 		    &passlen)) != 0) {
-			fprintf(stderr, "valise keygen: passphrase file %s %s\n",
-			    passfile, keyfile_strerror(r));
+			fprintf(stderr,
+			    "valise keygen: passphrase file %s %s\n", passfile,
+			    keyfile_strerror(r));
 			return r == -EPERM ? EXIT_REFUSED : EXIT_USAGE;
 		}
 	} else if (!nopass) {

@@ -7,8 +7,7 @@
 #ifndef CMDS_H
 #define CMDS_H
 
-int	cmd_audit_main(int argc, char **argv);
-int	cmd_version_main(int argc, char **argv);
+/* officers */
 int	cmd_send_main(int argc, char **argv);
 int	cmd_inbox_main(int argc, char **argv);
 int	cmd_read_main(int argc, char **argv);
@@ -16,8 +15,12 @@ int	cmd_sent_main(int argc, char **argv);
 int	cmd_status_main(int argc, char **argv);
 int	cmd_peers_main(int argc, char **argv);
 int	cmd_label_main(int argc, char **argv);
+/* auditors */
+int	cmd_audit_main(int argc, char **argv);
+/* sysadmins */
 int	cmd_keygen_main(int argc, char **argv);
 int	cmd_id_main(int argc, char **argv);
 int	cmd_fingerprint_main(int argc, char **argv);
+int	cmd_version_main(int argc, char **argv);
 
 #endif /* CMDS_H */

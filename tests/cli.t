@@ -31,8 +31,16 @@ like "$out" '^valised [0-9]+\.[0-9]+\.[0-9]+$' "valised --version prints the ver
 run "$VALISED" --bogus
 is "$rc" 2 "valised with an unknown option exits 2"
 
-run "$VALISED" -c "$VALISE_SRC/tests/data/issue-example.conf" --check-config
+# The issue's example as written, with a real peer line for BE-DEF.
+"$VALISE" keygen --dir "$T/def" --name BE-DEF --no-passphrase 2>/dev/null
+line=$("$VALISE" id --dir "$T/def" | head -n 1)
+sed "s|valise1:\.\.\.|$line|" "$VALISE_SRC/tests/data/issue-example.conf" \
+    >"$T/example.conf"
+run "$VALISED" -c "$T/example.conf" --check-config
 is "$rc" 0 "valised --check-config accepts the issue's example"
+run "$VALISED" -c "$VALISE_SRC/tests/data/issue-example.conf" --check-config
+is "$rc" 2 "the example's placeholder key is refused"
+like "$err" "issue-example.conf:12: peers: BE-DEF: key:" "naming the line"
 
 printf 'node = { name = "x"; colour = 1; };\nextra = 2;\n' >"$T/bad.conf"
 run "$VALISED" -c "$T/bad.conf" --check-config

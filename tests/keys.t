@@ -145,8 +145,9 @@ like "$out" '^valise1:NL-MINBUZA:' "and prints the peer line"
 # The passphrase asked twice on a terminal (a pseudo-terminal here).
 tty_keygen() {	# tty_keygen DIR FIRST SECOND: run keygen under a pty
 	python3 - "$VALISE" "$1" "$2" "$3" <<'PY'
-import os, pty, sys
+import os, pty, signal, sys
 valise, d, a, b = sys.argv[1:]
+signal.alarm(60)	# never hang the suite
 pid, fd = pty.fork()
 if pid == 0:
     os.execv(valise, [valise, "keygen", "--dir", d, "--name", "FR-MEAE"])
@@ -154,7 +155,10 @@ out = b""
 def wait_for(s):
     global out
     while s not in out:
-        chunk = os.read(fd, 1024)
+        try:
+            chunk = os.read(fd, 1024)
+        except OSError:
+            break
         if not chunk:
             break
         out += chunk

@@ -139,7 +139,8 @@ test_round_trips(void)
 	struct envelope_rcpt one[] = { { "alice@NL-MINBUZA", nl.pk } };
 	struct envelope_rcpt many[ENVELOPE_RECIPIENTS_MAX + 1];
 	char addrs[ENVELOPE_RECIPIENTS_MAX + 1][16];
-	struct envelope_params p = params(one, 1, "NATO SECRET//REL TO BEL,NLD");
+	struct envelope_params p =
+	    params(one, 1, "NATO SECRET//REL TO BEL,NLD");
 	const struct envelope_info *in;
 	struct envelope *env = NULL;
 	uint8_t *wire = NULL, *body = NULL, id[ENVELOPE_ID_BYTES];
@@ -584,7 +585,8 @@ test_known_answer(void)
 	if (getenv("VALISE_KAT_WRITE") != NULL) {
 		if ((f = fopen(kat_path(), "w")) == NULL)
 			BAIL_OUT("cannot write %s", kat_path());
-		fprintf(f, "# TEST-ONLY known-answer vector, envelope format 1.\n"
+		fprintf(f,
+		    "# TEST-ONLY known-answer vector, envelope format 1.\n"
 		    "# Keys, body key, nonce and ephemeral seeds are fixed in "
 		    "tests/t_envelope.c\n# (test_known_answer).  Never edit: "
 		    "a change here is a format change.\nid %s\nenvelope %s\n",

@@ -131,7 +131,8 @@ test_identity(void)
 	if (getenv("VALISE_KAT_WRITE") != NULL) {
 		if ((f = fopen(kp, "w")) == NULL)
 			BAIL_OUT("cannot write %s", kp);
-		fprintf(f, "# TEST-ONLY known answers: node BE-MFA, node secret "
+		fprintf(f,
+		    "# TEST-ONLY known answers: node BE-MFA, node secret "
 		    "32 bytes of 0x42 (tests/t_keys.c).\n%s", kat);
 		fclose(f);
 	}
@@ -195,7 +196,8 @@ test_keyfile_clear(void)
 	is(keyfile_load(path("absent.sec"), NULL, 0, &got), -ENOENT,
 	    "a missing file is -ENOENT");
 	ok(strcmp(keyfile_strerror(-EPERM), keyfile_strerror(-EPROTO)) != 0 &&
-	    strcmp(keyfile_strerror(-EBADMSG), keyfile_strerror(-EPROTO)) != 0 &&
+	    strcmp(keyfile_strerror(-EBADMSG),
+	    keyfile_strerror(-EPROTO)) != 0 &&
 	    strcmp(keyfile_strerror(-EKEYREJECTED),
 	    keyfile_strerror(-EBADMSG)) != 0 &&
 	    strcmp(keyfile_strerror(-ELOOP), keyfile_strerror(-EPERM)) != 0,

@@ -139,7 +139,8 @@ test_codecs(void)
 static void
 test_additions(void)
 {
-	uint8_t seed[PRIM_BOX_SEED_BYTES] = { 4 }, eph[PRIM_BOX_SEED_BYTES] = { 5 };
+	uint8_t seed[PRIM_BOX_SEED_BYTES] = { 4 };
+	uint8_t eph[PRIM_BOX_SEED_BYTES] = { 5 };
 	uint8_t pk[PRIM_BOX_PK_BYTES], sk[PRIM_BOX_SK_BYTES];
 	uint8_t spk[PRIM_SIGN_PK_BYTES], ssk[PRIM_SIGN_SK_BYTES];
 	uint8_t m[32], c1[32 + PRIM_SEAL_OVERHEAD], c2[sizeof(c1)], out[32];

@@ -60,7 +60,8 @@ test_round_trip(void)
 	uint8_t *w, *c;
 	size_t len, i, bad = 0;
 
-	is(receipt_create(&p, sk, &w, &len), 0, "create a non-delivery receipt");
+	is(receipt_create(&p, sk, &w, &len), 0,
+	    "create a non-delivery receipt");
 	is(receipt_parse(w, len, &r), 0, "parse it");
 	in = receipt_info(r);
 	is(in->type, RECEIPT_NONDELIVERY, "type");
