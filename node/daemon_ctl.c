@@ -216,7 +216,10 @@ add_rcpt(struct req *q, struct outmsg *o, const char *addr)
 		}
 	} else {
 		if ((n = fed_node(d->fed, node)) == NULL)
-			return fail(q, EXIT_USAGE, "unknown node '%s'", node);
+			return fail(q, EXIT_USAGE, "unknown node '%s'%s", node,
+			    fed_next_hop(d->fed, node) != NULL ? " (there is a "
+			    "route to it, but its key is not among the peers)" :
+			    "");
 		if (n->revoked)
 			return fail(q, EXIT_REFUSED, "node '%s' is revoked",
 			    node);

@@ -133,10 +133,6 @@ fed_build(const struct conf *conf, struct fed **out, struct conf_errors *errs)
 		if (via != NULL && !via->direct)
 			conf_error(errs, conf, r->line, "routes: via '%s' has "
 			    "no endpoint: it is not a direct peer", r->via);
-		if (fed_node(f, r->destination) == NULL)
-			conf_error(errs, conf, r->line, "routes: destination "
-			    "'%s' is not a configured node (its key is needed "
-			    "to encrypt to it)", r->destination);
 	}
 	if (errs->n > before) {
 		fed_free(&f);
@@ -191,15 +187,14 @@ fed_next_hop(const struct fed *f, const char *dest)
 	const struct fed_node *n = fed_node(f, dest), *via;
 	size_t i;
 
-	if (n == NULL || n->revoked)
+	if (n != NULL && n->revoked)
 		return NULL;
-	if (n->direct)
-		return n;
+	/* A configured route wins over a direct link: "reached only via". */
 	for (i = 0; i < f->conf->nroutes; i++) {
 		if (strcmp(f->conf->routes[i].destination, dest) != 0)
 			continue;
 		via = fed_node(f, f->conf->routes[i].via);
 		return via != NULL && via->direct && !via->revoked ? via : NULL;
 	}
-	return NULL;
+	return n != NULL && n->direct ? n : NULL;
 }

@@ -60,9 +60,11 @@ const struct fed_node *fed_node(const struct fed *f, const char *name);
 const struct fed_user *fed_user(const struct fed *f, const char *login);
 
 /*
- * The next hop towards dest: dest itself when it is a direct, unrevoked
- * peer, else the `via` of its route.  NULL when unreachable (no route,
- * revoked, or the route's hop is revoked).
+ * The next hop towards dest: the `via` of its route when one is
+ * configured, else dest itself when it is a direct, unrevoked peer.  NULL
+ * when unreachable (no route, revoked, or the route's hop is revoked).
+ * A route may name a destination whose keys are not configured: this node
+ * can then relay to it but not encrypt to it.
  */
 const struct fed_node *fed_next_hop(const struct fed *f, const char *dest);
 
