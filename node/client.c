@@ -11,6 +11,7 @@
 #include "node/client.h"
 #include "node/util.h"
 
+/* Leaves nothing to close on failure. */
 int
 client_open(struct client_conn *c, const char *cmd, const char *path)
 {
@@ -29,16 +30,19 @@ client_open(struct client_conn *c, const char *cmd, const char *path)
 	if (snprintf(sock, sizeof(sock), "%s/%s", c->conf->state_dir,
 	    CTL_SOCKET_NAME) >= (int)sizeof(sock)) {
 		fprintf(stderr, "valise %s: state_dir too long\n", cmd);
+		client_close(c);
 		return EXIT_USAGE;
 	}
 	if ((r = ctl_connect(sock, &c->fd)) != 0) {
 		if (r == -EACCES || r == -EPERM) {
 			fprintf(stderr, "valise %s: %s: permission denied (are "
 			    "you in the node's control group?)\n", cmd, sock);
+			client_close(c);
 			return EXIT_REFUSED;
 		}
 		fprintf(stderr, "valise %s: node %s is not running (%s: %s)\n",
 		    cmd, c->conf->name, sock, strerror(-r));
+		client_close(c);
 		return EXIT_TEMPFAIL;
 	}
 	return EXIT_OK;

@@ -154,7 +154,13 @@ fed_stop() {
 	done
 	kill -KILL "$pid" 2>/dev/null
 	wait "$pid" 2>/dev/null
+	echo $? >"$FED/$1/exit"
 	rm -f "$FED/$1/pid"
+}
+
+# fed_logs_clean: 0 when no node's log holds a sanitizer report.
+fed_logs_clean() {
+	! grep -l "Sanitizer\|runtime error" "$FED"/*/log 2>/dev/null
 }
 
 fed_kill() {

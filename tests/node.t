@@ -76,4 +76,9 @@ like "$out" '"status": *"read"' "the read receipt from C reached A"
 run v BE-MFA sent "$id1"
 like "$out" "read" "and B's"
 
+fed_stop_all
+fed_logs_clean
+ok $? "no sanitizer report in any node's log"
+is "$(cat "$FED"/*/exit | sort -u | tr '\n' ' ')" "0 " "every node exits 0 on SIGTERM"
+
 done_testing

@@ -91,4 +91,9 @@ ok "$(echo "$out" | grep -c '"subject":"revoked"')" "after SIGHUP a revoked peer
 run v NODE-A sent "$(cat "$T/rv")"
 like "$out" "queued" "it stays queued at the origin"
 
+fed_stop_all
+fed_logs_clean
+ok $? "no sanitizer report in any node's log"
+is "$(cat "$FED"/*/exit | sort -u | tr '\n' ' ')" "0 " "every node exits 0 on SIGTERM"
+
 done_testing
