@@ -905,7 +905,8 @@ audit_query(struct audit *a, const struct audit_filter *f,
 	    " AND (?2 IS NULL OR time_us < ?2)"
 	    " AND (?3 IS NULL OR event = ?3)"
 	    " AND (?4 IS NULL OR login = ?4)"
-	    " AND (?5 IS NULL OR msg_id = ?5) ORDER BY seq")) != 0)
+	    " AND (?5 IS NULL OR msg_id = ?5)"
+	    " AND (?6 IS NULL OR seq > ?6) ORDER BY seq")) != 0)
 		return ret;
 	if (f != NULL) {
 		if ((f->since_us != 0 &&
@@ -916,7 +917,9 @@ audit_query(struct audit *a, const struct audit_filter *f,
 		    (ret = db_bind_text(st, 3, audit_event_name(f->type))) !=
 		    0) ||
 		    (ret = db_bind_text(st, 4, f->login)) != 0 ||
-		    (ret = db_bind_text(st, 5, f->msg_id)) != 0)
+		    (ret = db_bind_text(st, 5, f->msg_id)) != 0 ||
+		    (f->after_seq != 0 &&
+		    (ret = db_bind_int(st, 6, (int64_t)f->after_seq)) != 0))
 			goto out;
 	}
 	while ((ret = db_step(st)) == DB_ROW) {

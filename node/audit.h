@@ -197,6 +197,7 @@ struct audit_filter {
 	enum audit_event_type	 type;
 	const char		*login;
 	const char		*msg_id;
+	uint64_t		 after_seq;	/* seq > after_seq (paging) */
 	/* Keep a record only if label_ok(ctx, label) (e.g. dominance). */
 	bool			(*label_ok)(void *ctx, const char *label);
 	void			*label_ctx;

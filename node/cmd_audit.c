@@ -8,12 +8,12 @@
  *	valise audit export --json|--csv
  *	valise audit export-key --out FILE
  *
- * Today every command works offline, on a copy of audit.db named with
- * --db FILE --key-file FILE, opened read-only: nothing here writes to the
- * log.  The node connection (through ctl, with the daemon checking the
- * auditor role and auditing every query and refusal) comes with the node
- * issue; it slots in at source_open() and authorise() below, and the
- * commands themselves do not change.
+ * Without --db, a command goes through the local node (-c CONFIG): the
+ * daemon checks the auditor role in the configuration, refuses anyone
+ * else (exit 1), and audits every query and every refusal.  With --db
+ * FILE --key-file FILE it works offline on a copy of audit.db, opened
+ * read-only: holding the key file is then the authorisation.  Nothing
+ * here writes to the log.
  */
 #include <sys/stat.h>
 
@@ -30,9 +30,12 @@
 #include "crypto/prim.h"
 #include "crypto/secmem.h"
 #include "node/audit.h"
+#include "node/client.h"
 #include "node/cmds.h"
 #include "node/report.h"
 #include "node/util.h"
+#include "policy/label.h"
+#include "policy/policy.h"
 
 /* A key file is 64 hex digits and an optional newline. */
 #define KEYFILE_HEX	(2 * AUDIT_KEY_BYTES)
@@ -47,6 +50,7 @@ enum verb {
 
 struct opts {
 	enum verb		 verb;
+	const char		*config;
 	const char		*db;
 	const char		*key_file;
 	const char		*checkpoint;
@@ -56,6 +60,9 @@ struct opts {
 	enum report_format	 fmt;
 	bool			 fmt_set;
 	struct audit_filter	 filter;
+	/* --label-at-least, offline: built-in policy tables */
+	struct policy_tables	*tables;
+	struct label		 at_least;
 };
 
 static const struct {
@@ -95,15 +102,17 @@ static void	usage(FILE *);
 static int	parse_opts(int, char **, struct opts *);
 static int	parse_time(const char *, int64_t *);
 static int	read_key_file(const char *, uint8_t *);
-static int	authorise(const struct opts *);
 static int	source_open(const struct opts *, struct audit **, uint8_t *);
+static int	online(struct opts *);
+static bool	label_at_least(void *, const char *);
 static int	do_log(struct audit *, const struct opts *);
 static int	do_verify(struct audit *, const uint8_t *,
 		    const struct opts *);
 static int	do_checkpoint(struct audit *);
-static int	do_export_key(struct audit *, const uint8_t *,
-		    const struct opts *);
+static int	do_export_key(const uint8_t *, const struct opts *);
 static int	open_error(const struct opts *, int);
+static int	print_verify(int, const struct audit_verify_result *,
+		    const char *, bool);
 
 int
 cmd_audit_main(int argc, char **argv)
@@ -113,10 +122,15 @@ cmd_audit_main(int argc, char **argv)
 	uint8_t *key;
 	int ret, status;
 
-	if ((ret = parse_opts(argc, argv, &o)) != 0)
+	if ((ret = parse_opts(argc, argv, &o)) != 0) {
+		policy_tables_free(&o.tables);
 		return ret > 0 ? EXIT_OK : EXIT_USAGE;
-	if ((ret = authorise(&o)) != 0)
-		return EXIT_REFUSED;
+	}
+	if (o.db == NULL) {
+		status = online(&o);
+		policy_tables_free(&o.tables);
+		return status;
+	}
 	if ((key = secmem_alloc(AUDIT_KEY_BYTES)) == NULL) {
 		fprintf(stderr, "valise audit: out of memory\n");
 		return EXIT_INTERNAL;
@@ -135,12 +149,13 @@ cmd_audit_main(int argc, char **argv)
 		status = do_checkpoint(a);
 		break;
 	case VERB_EXPORT_KEY:
-		status = do_export_key(a, key, &o);
+		status = do_export_key(key, &o);
 		break;
 	}
 out:
 	audit_close(a);
 	secmem_free(key);
+	policy_tables_free(&o.tables);
 	return status;
 }
 
@@ -149,12 +164,14 @@ usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: valise audit <command> --db FILE --key-file FILE "
-	    "[options]\n\n");
+	fprintf(f, "usage: valise audit <command> [-c CONFIG | --db FILE "
+	    "--key-file FILE] [options]\n\n");
 	for (i = 0; i < sizeof(verbs) / sizeof(verbs[0]); i++)
 		fprintf(f, "  %-11s %s\n", verbs[i].name, verbs[i].args);
-	fprintf(f, "\n--db FILE --key-file FILE work on a copy of audit.db, "
-	    "opened read-only;\nthe key file holds 64 hex digits (mode "
+	fprintf(f, "\nWithout --db the command asks the local node (auditors "
+	    "only; audited).\n--db FILE --key-file FILE work on a copy of "
+	    "audit.db, opened read-only;\nthe key file holds 64 hex digits "
+	    "(mode "
 	    "0600), as export-key writes it.\nTimes are seconds since the "
 	    "epoch, YYYY-MM-DD or YYYY-MM-DDTHH:MM:SSZ (UTC).\n"
 	    "verify exits 0 when clean, 1 when tampering is found, 2 on "
@@ -162,7 +179,7 @@ usage(FILE *f)
 }
 
 enum {
-	O_DB = 256, O_KEYFILE, O_SINCE, O_UNTIL, O_EVENT, O_USER, O_MSG,
+	O_DB = 256, O_KEYFILE, O_CONFIG, O_SINCE, O_UNTIL, O_EVENT, O_USER, O_MSG,
 	O_LABEL, O_JSON, O_CSV, O_CHECKPOINT, O_SIGNER, O_OUT,
 };
 
@@ -171,6 +188,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 {
 	static const struct option longopts[] = {
 		{ "db", required_argument, NULL, O_DB },
+		{ "config", required_argument, NULL, O_CONFIG },
 		{ "key-file", required_argument, NULL, O_KEYFILE },
 		{ "since", required_argument, NULL, O_SINCE },
 		{ "until", required_argument, NULL, O_UNTIL },
@@ -222,14 +240,17 @@ parse_opts(int argc, char **argv, struct opts *o)
 	argv++;
 	optind = 1;
 	opterr = 1;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	o->config = conf_default_path();
+	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);
 			return 1;
 		}
 		if (c == '?')
 			goto bad;
-		if (c != O_DB && c != O_KEYFILE &&
+		if (c == 'c')
+			c = O_CONFIG;
+		if (c != O_DB && c != O_KEYFILE && c != O_CONFIG &&
 		    !(allowed[o->verb] & B(c))) {
 			fprintf(stderr, "valise audit %s: option '%s' does "
 			    "not apply\n", verbs[i].name, argv[optind - 1]);
@@ -241,6 +262,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_KEYFILE:
 			o->key_file = optarg;
+			break;
+		case O_CONFIG:
+			o->config = optarg;
 			break;
 		case O_SINCE:
 		case O_UNTIL:
@@ -304,11 +328,26 @@ parse_opts(int argc, char **argv, struct opts *o)
 		    "required\n");
 		goto bad;
 	}
-	if (o->label_at_least != NULL) {
-		/* Needs label_dominates() from policy/label.h (issue 3). */
-		fprintf(stderr, "valise audit: --label-at-least is not "
-		    "available in this build yet\n");
+	if ((o->db == NULL) != (o->key_file == NULL)) {
+		fprintf(stderr, "valise audit: --db and --key-file go "
+		    "together\n");
 		goto bad;
+	}
+	if (o->label_at_least != NULL && o->db != NULL) {
+		struct label_error lerr;
+
+		/* Offline, the built-in tables decide; through the node, the
+		 * node's own tables (with its configured categories) do. */
+		if ((o->tables = policy_tables_new()) == NULL ||
+		    label_parse(o->tables, o->label_at_least, &o->at_least,
+		    &lerr) != 0) {
+			fprintf(stderr, "valise audit: --label-at-least: "
+			    "invalid label '%s': %s\n", o->label_at_least,
+			    o->tables ? lerr.msg : "out of memory");
+			goto bad;
+		}
+		o->filter.label_ok = label_at_least;
+		o->filter.label_ctx = o;
 	}
 	if (o->filter.since_us != 0 && o->filter.until_us != 0 &&
 	    o->filter.since_us >= o->filter.until_us) {
@@ -318,36 +357,28 @@ parse_opts(int argc, char **argv, struct opts *o)
 	}
 	return 0;
 bad:
-	fprintf(stderr, "usage: valise audit %s --db FILE --key-file FILE "
-	    "%s\n", verbs[i].name, verbs[i].args);
+	fprintf(stderr, "usage: valise audit %s [-c CONFIG | --db FILE "
+	    "--key-file FILE] %s\n", verbs[i].name, verbs[i].args);
 	return -EINVAL;
 }
 
-/*
- * Who may run this.  Offline, holding the key file is the authorisation:
- * the file is the auditor's.  Through the node, the daemon will check the
- * auditor role in the configuration, refuse anyone else with exit 1, and
- * audit the query or the refusal (node issue).
- */
-static int
-authorise(const struct opts *o)
+static bool
+label_at_least(void *ctx, const char *text)
 {
-	(void)o;
-	return 0;
+	struct opts *o = ctx;
+	struct label_error lerr;
+	struct label l;
+
+	return text != NULL && label_parse(o->tables, text, &l, &lerr) == 0 &&
+	    label_dominates(o->tables, &l, &o->at_least);
 }
 
-/* Open the log: today only offline, read-only, on a copy. */
+/* Open a copy of the log, read-only, with the key file. */
 static int
 source_open(const struct opts *o, struct audit **ap, uint8_t *key)
 {
 	int ret;
 
-	if (o->db == NULL || o->key_file == NULL) {
-		fprintf(stderr, "valise audit: the node connection is not "
-		    "available in this build; use --db FILE --key-file FILE "
-		    "on a copy of audit.db\n");
-		return EXIT_USAGE;
-	}
 	if ((ret = read_key_file(o->key_file, key)) != 0) {
 		if (ret == -EPERM)
 			fprintf(stderr, "valise audit: %s: readable by group "
@@ -510,7 +541,6 @@ do_verify(struct audit *a, const uint8_t *key, const struct opts *o)
 	struct audit_verify_result res;
 	struct audit_checkpoint ext, *extp = NULL;
 	uint8_t pk[AUDIT_PK_BYTES];
-	char hex[2 * AUDIT_HASH_BYTES + 1];
 	int ret;
 
 	if (o->checkpoint != NULL) {
@@ -529,39 +559,49 @@ do_verify(struct audit *a, const uint8_t *key, const struct opts *o)
 		return EXIT_USAGE;
 	}
 	ret = audit_verify(a, key, extp, o->signer != NULL ? pk : NULL, &res);
+	return print_verify(ret, &res, o->db, extp != NULL);
+}
+
+/* What verify found, the same offline and through the node. */
+static int
+print_verify(int ret, const struct audit_verify_result *res, const char *name,
+    bool external)
+{
+	char hex[2 * AUDIT_HASH_BYTES + 1];
+
 	if (ret == -EBADMSG) {
 		printf("FAILED: %s: corrupt or wrong key (after %llu good "
-		    "entries)\n", o->db, (unsigned long long)res.entries);
+		    "entries)\n", name, (unsigned long long)res->entries);
 		return EXIT_REFUSED;
 	}
 	if (ret != 0) {
-		fprintf(stderr, "valise audit verify: %s: %s\n", o->db,
+		fprintf(stderr, "valise audit verify: %s: %s\n", name,
 		    strerror(-ret));
 		return EXIT_INTERNAL;
 	}
-	if (res.fault != AUDIT_FAULT_NONE) {
+	if (res->fault != AUDIT_FAULT_NONE) {
 		printf("FAILED: first bad seq %llu: %s\n",
-		    (unsigned long long)res.bad_seq, res.what);
+		    (unsigned long long)res->bad_seq, res->what);
 		return EXIT_REFUSED;
 	}
-	prim_to_hex(hex, res.head, sizeof(res.head));
-	printf("ok: %llu entries, head %s\n", (unsigned long long)res.entries,
-	    hex);
+	prim_to_hex(hex, res->head, sizeof(res->head));
+	printf("ok: %llu entries, head %s\n",
+	    (unsigned long long)res->entries, hex);
 	printf("checkpoints: %llu signatures verified, last at seq %llu\n",
-	    (unsigned long long)res.checkpoints,
-	    (unsigned long long)res.last_checkpoint_seq);
-	if (extp == NULL)
+	    (unsigned long long)res->checkpoints,
+	    (unsigned long long)res->last_checkpoint_seq);
+	if (!external)
 		printf("warning: no external checkpoint: truncation after seq "
 		    "%llu cannot be excluded\n",
-		    (unsigned long long)res.last_checkpoint_seq);
-	else if (res.external_seq < res.entries)
+		    (unsigned long long)res->last_checkpoint_seq);
+	else if (res->external_seq < res->entries)
 		printf("external checkpoint at seq %llu matches; entries "
 		    "after seq %llu are not anchored by it\n",
-		    (unsigned long long)res.external_seq,
-		    (unsigned long long)res.external_seq);
+		    (unsigned long long)res->external_seq,
+		    (unsigned long long)res->external_seq);
 	else
 		printf("external checkpoint at seq %llu matches\n",
-		    (unsigned long long)res.external_seq);
+		    (unsigned long long)res->external_seq);
 	return EXIT_OK;
 }
 
@@ -654,14 +694,13 @@ out:
  * key first, so a key that does not open it is never exported.
  */
 static int
-do_export_key(struct audit *a, const uint8_t *key, const struct opts *o)
+do_export_key(const uint8_t *key, const struct opts *o)
 {
 	char hex[KEYFILE_HEX + 2];
 	size_t off = 0;
 	ssize_t n;
 	int fd, ret = 0;
 
-	(void)a;
 	fd = open(o->out, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
 	    O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -695,6 +734,213 @@ do_export_key(struct audit *a, const uint8_t *key, const struct opts *o)
 	fprintf(stderr, "valise audit export-key: key written to %s (mode "
 	    "0600); keep it with the same care as the node's keys\n", o->out);
 	return EXIT_OK;
+}
+
+/* --- through the node --------------------------------------------------- */
+
+static const char *
+item_str(const struct ctl_msg *m, const char *k)
+{
+	return ctl_msg_str(m, k);
+}
+
+/* A record from the node's reply, for log_row(). */
+static void
+item_record(const struct ctl_msg *m, struct audit_record *r)
+{
+	int64_t v = 0;
+	const char *s;
+
+	memset(r, 0, sizeof(*r));
+	(void)ctl_msg_int(m, "seq", &v);
+	r->seq = (uint64_t)v;
+	(void)ctl_msg_int(m, "time_us", &r->time_us);
+	if ((s = item_str(m, "event")) == NULL ||
+	    audit_event_parse(s, &r->ev.type) != 0)
+		r->ev.type = 0;
+	r->ev.msg_id = item_str(m, "msg_id");
+	r->ev.origin = item_str(m, "origin");
+	r->ev.prev_hop = item_str(m, "prev_hop");
+	r->ev.next_hop = item_str(m, "next_hop");
+	r->ev.recipients = item_str(m, "recipients");
+	r->ev.login = item_str(m, "login");
+	(void)ctl_msg_int(m, "uid", &r->ev.uid);
+	r->ev.label = item_str(m, "label");
+	r->ev.precedence = item_str(m, "precedence");
+	r->ev.decision = item_str(m, "decision");
+	r->ev.rule = item_str(m, "rule");
+	r->ev.policy_hash = item_str(m, "policy_hash");
+	r->ev.peer_fpr = item_str(m, "peer_fpr");
+	r->ev.detail = item_str(m, "detail");
+	/* A malformed hash reads as zeros (prim_from_hex clears it). */
+	if ((s = item_str(m, "link")) != NULL &&
+	    prim_from_hex(r->link, sizeof(r->link), s, strlen(s)) != 0)
+		memset(r->link, 0, sizeof(r->link));
+	if ((s = item_str(m, "mac")) != NULL &&
+	    prim_from_hex(r->mac, sizeof(r->mac), s, strlen(s)) != 0)
+		memset(r->mac, 0, sizeof(r->mac));
+}
+
+static int
+online_log(struct client_conn *c, const struct opts *o)
+{
+	struct ctl_msg *req = NULL, *reply = NULL;
+	struct audit_record rec;
+	struct log_ctx lc;
+	uint64_t after = 0;
+	bool more = true;
+	size_t i, n;
+	int st = EXIT_OK, ret;
+
+	lc.hashes = o->verb == VERB_EXPORT;
+	if ((ret = report_new(&lc.rep, stdout, o->fmt, columns,
+	    lc.hashes ? C_NCOLS : C_LINK)) != 0)
+		return EXIT_INTERNAL;
+	while (more && st == EXIT_OK) {
+		if ((req = ctl_msg_new()) == NULL) {
+			st = EXIT_INTERNAL;
+			break;
+		}
+		ctl_msg_set_str(req, "op", "audit");
+		ctl_msg_set_str(req, "verb", lc.hashes ? "export" : "log");
+		ctl_msg_set_int(req, "after_seq", (int64_t)after);
+		if (o->filter.since_us)
+			ctl_msg_set_int(req, "since_us", o->filter.since_us);
+		if (o->filter.until_us)
+			ctl_msg_set_int(req, "until_us", o->filter.until_us);
+		if (o->filter.type)
+			ctl_msg_set_str(req, "event",
+			    audit_event_name(o->filter.type));
+		if (o->filter.login)
+			ctl_msg_set_str(req, "user", o->filter.login);
+		if (o->filter.msg_id)
+			ctl_msg_set_str(req, "msg", o->filter.msg_id);
+		if (o->label_at_least)
+			ctl_msg_set_str(req, "label_at_least",
+			    o->label_at_least);
+		ctl_msg_set_str(req, "what", after == 0 ? "first page" :
+		    "next page");
+		st = client_call(c, "audit", req, &reply);
+		ctl_msg_free(&req);
+		if (st != EXIT_OK)
+			break;
+		n = ctl_msg_count(reply, "records");
+		for (i = 0; i < n; i++) {
+			item_record(ctl_msg_item(reply, "records", i), &rec);
+			if (log_row(&lc, &rec) != 0) {
+				st = EXIT_INTERNAL;
+				break;
+			}
+			after = rec.seq;
+		}
+		more = false;
+		(void)ctl_msg_bool(reply, "more", &more);
+		ctl_msg_free(&reply);
+	}
+	if (report_end(lc.rep) != 0 && st == EXIT_OK)
+		st = EXIT_INTERNAL;
+	report_free(lc.rep);
+	return st;
+}
+
+static int
+online(struct opts *o)
+{
+	struct client_conn c;
+	struct ctl_msg *req, *reply = NULL;
+	struct audit_verify_result res;
+	struct audit_checkpoint ext;
+	uint8_t *key;
+	int64_t v;
+	const char *s;
+	char *cptext = NULL;
+	size_t cplen;
+	int st, ret;
+
+	if (o->signer != NULL) {
+		fprintf(stderr, "valise audit verify: --signer applies to a "
+		    "copy (--db); the node checks against its own key\n");
+		return EXIT_USAGE;
+	}
+	if (o->checkpoint != NULL) {
+		if ((ret = util_read_file(o->checkpoint,
+		    AUDIT_CHECKPOINT_TEXT_MAX, &cptext, &cplen)) != 0 ||
+		    audit_checkpoint_parse(&ext, cptext, cplen) != 0) {
+			fprintf(stderr, "valise audit verify: %s: %s\n",
+			    o->checkpoint, ret ? strerror(-ret) :
+			    "not a checkpoint");
+			free(cptext);
+			return EXIT_USAGE;
+		}
+	}
+	if ((st = client_open(&c, "audit", o->config)) != EXIT_OK) {
+		free(cptext);
+		return st;
+	}
+	if (o->verb == VERB_LOG || o->verb == VERB_EXPORT) {
+		st = online_log(&c, o);
+		goto out;
+	}
+	if ((req = ctl_msg_new()) == NULL) {
+		st = EXIT_INTERNAL;
+		goto out;
+	}
+	ctl_msg_set_str(req, "op", "audit");
+	ctl_msg_set_str(req, "verb", o->verb == VERB_VERIFY ? "verify" :
+	    o->verb == VERB_CHECKPOINT ? "checkpoint" : "export-key");
+	if (cptext != NULL)
+		ctl_msg_set_str(req, "checkpoint", cptext);
+	st = client_call(&c, "audit", req, &reply);
+	ctl_msg_free(&req);
+	if (st != EXIT_OK)
+		goto out;
+	switch (o->verb) {
+	case VERB_VERIFY:
+		memset(&res, 0, sizeof(res));
+		(void)ctl_msg_int(reply, "result", &v);
+		ret = (int)v;
+		(void)ctl_msg_int(reply, "fault", &v);
+		res.fault = (enum audit_fault)v;
+		(void)ctl_msg_int(reply, "bad_seq", &v);
+		res.bad_seq = (uint64_t)v;
+		util_fmt(res.what, sizeof(res.what), "%s",
+		    (s = ctl_msg_str(reply, "what")) ? s : "");
+		(void)ctl_msg_int(reply, "entries", &v);
+		res.entries = (uint64_t)v;
+		if ((s = ctl_msg_str(reply, "head")) == NULL ||
+		    prim_from_hex(res.head, sizeof(res.head), s,
+		    strlen(s)) != 0)
+			memset(res.head, 0, sizeof(res.head));
+		(void)ctl_msg_int(reply, "checkpoints", &v);
+		res.checkpoints = (uint64_t)v;
+		(void)ctl_msg_int(reply, "last_checkpoint_seq", &v);
+		res.last_checkpoint_seq = (uint64_t)v;
+		(void)ctl_msg_int(reply, "external_seq", &v);
+		res.external_seq = (uint64_t)v;
+		st = print_verify(ret, &res, "node's audit.db",
+		    cptext != NULL);
+		break;
+	case VERB_CHECKPOINT:
+		fputs((s = ctl_msg_str(reply, "checkpoint")) ? s : "", stdout);
+		break;
+	default:
+		if ((key = secmem_alloc(AUDIT_KEY_BYTES)) == NULL ||
+		    (s = ctl_msg_str(reply, "key")) == NULL ||
+		    prim_from_hex(key, AUDIT_KEY_BYTES, s, strlen(s)) != 0) {
+			fprintf(stderr, "valise audit export-key: malformed "
+			    "answer\n");
+			st = EXIT_INTERNAL;
+		} else {
+			st = do_export_key(key, o);
+		}
+		secmem_free(key);
+		break;
+	}
+	ctl_msg_free(&reply);
+out:
+	free(cptext);
+	client_close(&c);
+	return st;
 }
 
 /* --- times -------------------------------------------------------------- */

@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "crypto/envelope.h"
+#include "crypto/prim.h"
 #include "crypto/name.h"
 #include "crypto/secmem.h"
 #include "keys/identity.h"
@@ -44,6 +45,8 @@ static int op_send(struct req *);
 static int op_inbox(struct req *);
 static int op_read(struct req *);
 static int op_sent(struct req *);
+static int op_audit(struct req *);
+static int op_reply(struct req *);
 
 static const struct {
 	const char	*op;
@@ -56,6 +59,8 @@ static const struct {
 	{ "inbox",	op_inbox,	CONF_ROLE_OFFICER },
 	{ "read",	op_read,	CONF_ROLE_OFFICER },
 	{ "sent",	op_sent,	CONF_ROLE_OFFICER },
+	{ "reply",	op_reply,	CONF_ROLE_OFFICER },
+	{ "audit",	op_audit,	CONF_ROLE_AUDITOR },
 };
 
 /* Fail a request: status and a message for the user. */
@@ -382,7 +387,7 @@ submit(struct req *q, struct outmsg *o, struct ctl_msg *ids)
 	struct devent *e;
 	uint8_t id[ENVELOPE_ID_BYTES], *payload = NULL, *wire = NULL;
 	size_t plen, wlen, i, k;
-	char hex[2 * ENVELOPE_ID_BYTES + 1];
+	char hex[2 * ENVELOPE_ID_BYTES + 1], author[WIRE_AUTHOR_MAX + 1];
 	int r;
 
 	for (i = 0; i < o->nrcpts; i++) {
@@ -402,7 +407,9 @@ submit(struct req *q, struct outmsg *o, struct ctl_msg *ids)
 	p.precedence = o->prec;
 	p.created = (uint64_t)daemon_now();
 	p.expires = p.created + (uint64_t)o->expires;
-	if ((r = wire_payload_encode(o->subject, o->body, o->body_len,
+	util_fmt(author, sizeof(author), "%s@%s", q->user->conf->login,
+	    d->conf->name);
+	if ((r = wire_payload_encode(o->subject, author, o->body, o->body_len,
 	    &payload, &plen)) != 0)
 		return fail(q, EXIT_INTERNAL, "cannot encode the message");
 	r = envelope_seal(&p, identity_sign_sk(d->id), payload, plen, &wire,
@@ -523,6 +530,10 @@ op_send(struct req *q)
 		return fail(q, EXIT_TEMPFAIL, "the node is busy; try again");
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return fail(q, EXIT_INTERNAL, "out of memory");
+	if (daemon_txn(q->d) != 0 || store_savepoint(q->d->store) != 0) {
+		free(o);
+		return fail(q, EXIT_INTERNAL, "the store cannot start a write");
+	}
 	for (i = 0; i < n && r == 0; i++) {
 		const struct ctl_msg *m = ctl_msg_item(q->msg, "items", i);
 		struct ctl_msg *ids;
@@ -560,11 +571,13 @@ op_send(struct req *q)
 		outmsg_clear(o);
 	}
 	free(o);
-	if (r != 0 && q->d->in_txn) {
-		/* All or nothing: a batch that fails half-way queues none. */
-		store_rollback(q->d->store);
-		q->d->in_txn = false;
-		ctl_msg_set_int(q->reply, "queued", 0);
+	/* All or nothing: a batch that fails half-way queues none, and the
+	 * rest of the round (other requests, peers' frames) is untouched. */
+	if (r != 0) {
+		store_savepoint_rollback(q->d->store);
+		ctl_msg_del(q->reply, "ids");
+	} else {
+		store_savepoint_release(q->d->store);
 	}
 	return r;
 }
@@ -630,9 +643,8 @@ op_read(struct req *q)
 	struct envelope *env = NULL;
 	struct devent *e;
 	uint8_t id[WIRE_ID_BYTES], *wire = NULL, *payload = NULL;
-	const uint8_t *text;
-	char subject[WIRE_SUBJECT_MAX + 1];
-	size_t wlen, plen = 0, tlen;
+	struct wire_payload pl;
+	size_t wlen, plen = 0;
 	int r;
 
 	if (parse_id(ctl_msg_str(q->msg, "id"), id) != 0)
@@ -670,7 +682,7 @@ op_read(struct req *q)
 	    identity_sign_pk(d->id)) != 0 ||
 	    envelope_open(env, d->conf->name, identity_box_pk(d->id),
 	    identity_box_sk(d->id), &payload, &plen) != 0 ||
-	    wire_payload_decode(payload, plen, subject, &text, &tlen) != 0) {
+	    wire_payload_decode(payload, plen, &pl) != 0) {
 		if (e != NULL) {
 			e->ev.type = AUDIT_EV_INTEGRITY_FAILURE;
 			e->ev.decision = "deny";
@@ -703,11 +715,137 @@ op_read(struct req *q)
 	    envelope_precedence_name(row.precedence));
 	ctl_msg_set_int(q->reply, "created", row.created);
 	ctl_msg_set_int(q->reply, "received", row.received);
-	ctl_msg_set_str(q->reply, "subject", subject);
-	ctl_msg_set_bytes(q->reply, "body", text, tlen);
-	secmem_wipe(subject, sizeof(subject));
+	ctl_msg_set_str(q->reply, "subject", pl.subject);
+	ctl_msg_set_str(q->reply, "author", pl.author);
+	ctl_msg_set_bytes(q->reply, "body", pl.body, pl.body_len);
+	secmem_wipe(&pl, sizeof(pl));
 	r = 0;
 out:
+	if (payload != NULL)
+		envelope_body_free(&payload, plen);
+	envelope_free(&env);
+	free(wire);
+	return r;
+}
+
+/*
+ * Reply to a message in the user's inbox: to its author (or its origin
+ * node), with a label that dominates the original's.  Without --label the
+ * original label is used; a label that does not dominate it is refused,
+ * and the refusal names the join of the two, the lowest label that would.
+ */
+static int
+op_reply(struct req *q)
+{
+	struct daemon *d = q->d;
+	struct store_inbox_row row;
+	const struct fed_node *origin;
+	struct envelope *env = NULL;
+	struct wire_payload pl;
+	struct label orig, mine, join;
+	struct label_error lerr;
+	struct ctl_msg *item = NULL, *to, *ids;
+	struct outmsg *o = NULL;
+	uint8_t id[WIRE_ID_BYTES], *wire = NULL, *payload = NULL, *body = NULL;
+	size_t wlen, plen = 0, blen;
+	const char *s;
+	char canon[LABEL_FORMAT_MAX], subject[WIRE_SUBJECT_MAX + 1];
+	int r;
+
+	memset(&pl, 0, sizeof(pl));
+	if (parse_id(ctl_msg_str(q->msg, "id"), id) != 0)
+		return fail(q, EXIT_USAGE, "a message id is 64 hex digits");
+	if ((r = store_inbox_get(d->store, id, q->user->conf->login, &row,
+	    &wire, &wlen)) != 0)
+		return fail(q, r == -ENOENT ? EXIT_USAGE : EXIT_INTERNAL,
+		    "no message %s in your inbox", ctl_msg_str(q->msg, "id"));
+	if (!cleared(q, row.label)) {
+		r = fail(q, EXIT_REFUSED, "refused: you are not cleared for "
+		    "the message you reply to (%s)", row.label);
+		goto out;
+	}
+	origin = fed_node(d->fed, row.origin);
+	if (envelope_parse(wire, wlen, 0, &env) != 0 ||
+	    envelope_verify(env, origin != NULL ? origin->keys.sign_pk :
+	    identity_sign_pk(d->id)) != 0 ||
+	    envelope_open(env, d->conf->name, identity_box_pk(d->id),
+	    identity_box_sk(d->id), &payload, &plen) != 0 ||
+	    wire_payload_decode(payload, plen, &pl) != 0) {
+		r = fail(q, EXIT_INTERNAL, "the original does not open");
+		goto out;
+	}
+	if (label_parse(d->fed->tables, row.label, &orig, &lerr) != 0) {
+		r = fail(q, EXIT_INTERNAL, "the original's label is invalid");
+		goto out;
+	}
+	mine = orig;
+	if ((s = ctl_msg_str(q->msg, "label")) != NULL) {
+		if (label_parse(d->fed->tables, s, &mine, &lerr) != 0) {
+			r = fail(q, EXIT_USAGE, "invalid label '%s': %s (at "
+			    "character %zu)", s, lerr.msg, lerr.pos + 1);
+			goto out;
+		}
+		if (!label_dominates(d->fed->tables, &mine, &orig)) {
+			if (label_join(d->fed->tables, &mine, &orig, &join,
+			    &lerr) == 0 && label_format(d->fed->tables, &join,
+			    canon, sizeof(canon)) == 0)
+				r = fail(q, EXIT_REFUSED, "refused: a reply must "
+				    "be labelled at least %s; the lowest label "
+				    "covering both is %s", row.label, canon);
+			else
+				r = fail(q, EXIT_REFUSED, "refused: a reply must "
+				    "be labelled at least %s (%s)", row.label,
+				    lerr.msg);
+			goto out;
+		}
+	}
+	if (label_format(d->fed->tables, &mine, canon, sizeof(canon)) != 0) {
+		r = fail(q, EXIT_INTERNAL, "cannot format the label");
+		goto out;
+	}
+	if ((s = ctl_msg_str(q->msg, "subject")) == NULL) {
+		util_fmt(subject, sizeof(subject), "%s%s",
+		    strncmp(pl.subject, "Re: ", 4) == 0 ? "" : "Re: ",
+		    pl.subject);
+		s = subject;
+	}
+	/* The reply as a send request item, checked like any other. */
+	if ((item = ctl_msg_new()) == NULL || (to = ctl_msg_add(item, "to"))
+	    == NULL || (o = calloc(1, sizeof(*o))) == NULL) {
+		r = fail(q, EXIT_INTERNAL, "out of memory");
+		goto out;
+	}
+	ctl_msg_set_str(to, "addr", pl.author[0] ? pl.author : row.origin);
+	ctl_msg_set_str(item, "label", canon);
+	ctl_msg_set_str(item, "subject", s);
+	if ((s = ctl_msg_str(q->msg, "precedence")) != NULL)
+		ctl_msg_set_str(item, "precedence", s);
+	if (ctl_msg_bytes(q->msg, "body", (size_t)d->conf->body_max, &body,
+	    &blen) != 0) {
+		r = fail(q, EXIT_USAGE, "the body is missing or too large");
+		goto out;
+	}
+	ctl_msg_set_bytes(item, "body", body, blen);
+	if (daemon_txn(d) != 0 || store_savepoint(d->store) != 0) {
+		r = fail(q, EXIT_INTERNAL, "the store cannot start a write");
+		goto out;
+	}
+	if ((r = parse_outmsg(q, item, o)) == 0 &&
+	    (ids = ctl_msg_add(q->reply, "ids")) != NULL)
+		r = submit(q, o, ids);
+	outmsg_clear(o);
+	if (r != 0)
+		store_savepoint_rollback(d->store);
+	else
+		store_savepoint_release(d->store);
+out:
+	if (body != NULL) {
+		secmem_wipe(body, blen);
+		free(body);
+	}
+	free(o);
+	ctl_msg_free(&item);
+	secmem_wipe(&pl, sizeof(pl));
 	if (payload != NULL)
 		envelope_body_free(&payload, plen);
 	envelope_free(&env);
@@ -751,6 +889,186 @@ op_sent(struct req *q)
 	if (want != NULL && n == 0)
 		return fail(q, EXIT_USAGE, "no sent message %s", want);
 	return 0;
+}
+
+/* ----------------------------------------------------------------- audit */
+
+#define AUDIT_PAGE	2000	/* records per reply; the client pages */
+
+struct audit_page {
+	struct req	*q;
+	size_t		 n;
+	bool		 hashes;
+	struct label	 at_least;
+};
+
+static bool
+label_at_least(void *ctx, const char *text)
+{
+	struct audit_page *p = ctx;
+	struct label_error lerr;
+	struct label l;
+
+	return text != NULL && label_parse(p->q->d->fed->tables, text, &l,
+	    &lerr) == 0 && label_dominates(p->q->d->fed->tables, &l,
+	    &p->at_least);
+}
+
+static int
+audit_row(void *ctx, const struct audit_record *r)
+{
+	struct audit_page *p = ctx;
+	const struct audit_event *e = &r->ev;
+	struct ctl_msg *it;
+	char hex[2 * AUDIT_HASH_BYTES + 1];
+
+	if (p->n >= AUDIT_PAGE)
+		return 1;	/* page full: stop the walk */
+	if ((it = ctl_msg_add(p->q->reply, "records")) == NULL)
+		return -ENOMEM;
+	ctl_msg_set_int(it, "seq", (int64_t)r->seq);
+	ctl_msg_set_int(it, "time_us", r->time_us);
+	ctl_msg_set_str(it, "event", audit_event_name(e->type));
+#define OPT(k, v) do { if ((v) != NULL) ctl_msg_set_str(it, k, v); } while (0)
+	OPT("msg_id", e->msg_id);
+	OPT("origin", e->origin);
+	OPT("prev_hop", e->prev_hop);
+	OPT("next_hop", e->next_hop);
+	OPT("recipients", e->recipients);
+	OPT("login", e->login);
+	OPT("label", e->label);
+	OPT("precedence", e->precedence);
+	OPT("decision", e->decision);
+	OPT("rule", e->rule);
+	OPT("policy_hash", e->policy_hash);
+	OPT("peer_fpr", e->peer_fpr);
+	OPT("detail", e->detail);
+#undef OPT
+	ctl_msg_set_int(it, "uid", e->uid);
+	if (p->hashes) {
+		prim_to_hex(hex, r->link, sizeof(r->link));
+		ctl_msg_set_str(it, "link", hex);
+		prim_to_hex(hex, r->mac, sizeof(r->mac));
+		ctl_msg_set_str(it, "mac", hex);
+	}
+	p->n++;
+	return 0;
+}
+
+/*
+ * The auditor's commands, run on the node's own log.  Every request is
+ * itself audited (audit-access), with what was asked.
+ */
+static int
+op_audit(struct req *q)
+{
+	struct daemon *d = q->d;
+	const char *verb = ctl_msg_str(q->msg, "verb"), *s;
+	struct audit_filter f;
+	struct audit_page page;
+	struct audit_verify_result res;
+	struct audit_checkpoint cp, ext;
+	struct label_error lerr;
+	struct devent *e;
+	uint8_t key[IDENTITY_DB_KEY_BYTES];
+	char text[AUDIT_CHECKPOINT_TEXT_MAX], hex[2 * AUDIT_HASH_BYTES + 1];
+	int64_t v;
+	int r;
+
+	if (verb == NULL)
+		return fail(q, EXIT_USAGE, "audit: no verb");
+	if ((e = user_event(q, AUDIT_EV_AUDIT_ACCESS)) != NULL) {
+		util_fmt(e->detail, sizeof(e->detail), "audit %s%s%s", verb,
+		    ctl_msg_str(q->msg, "what") ? " " : "",
+		    ctl_msg_str(q->msg, "what") ? ctl_msg_str(q->msg, "what") :
+		    "");
+		e->ev.detail = e->detail;
+		e->ev.decision = "allow";
+	}
+	if (strcmp(verb, "log") == 0 || strcmp(verb, "export") == 0) {
+		memset(&f, 0, sizeof(f));
+		memset(&page, 0, sizeof(page));
+		page.q = q;
+		page.hashes = strcmp(verb, "export") == 0;
+		if (ctl_msg_int(q->msg, "after_seq", &v) == 0 && v > 0)
+			f.after_seq = (uint64_t)v;
+		if (!page.hashes) {
+			(void)ctl_msg_int(q->msg, "since_us", &f.since_us);
+			(void)ctl_msg_int(q->msg, "until_us", &f.until_us);
+			if ((s = ctl_msg_str(q->msg, "event")) != NULL &&
+			    audit_event_parse(s, &f.type) != 0)
+				return fail(q, EXIT_USAGE, "unknown event '%s'",
+				    s);
+			f.login = ctl_msg_str(q->msg, "user");
+			f.msg_id = ctl_msg_str(q->msg, "msg");
+			if ((s = ctl_msg_str(q->msg, "label_at_least")) != NULL) {
+				if (label_parse(d->fed->tables, s,
+				    &page.at_least, &lerr) != 0)
+					return fail(q, EXIT_USAGE, "invalid "
+					    "label '%s': %s", s, lerr.msg);
+				f.label_ok = label_at_least;
+				f.label_ctx = &page;
+			}
+		}
+		r = audit_query(d->audit, &f, audit_row, &page);
+		if (r < 0)
+			return fail(q, EXIT_INTERNAL, "audit log: %s",
+			    strerror(-r));
+		ctl_msg_set_bool(q->reply, "more", r == 1);
+		return 0;
+	}
+	if (strcmp(verb, "verify") == 0) {
+		const char *cps = ctl_msg_str(q->msg, "checkpoint");
+
+		if (cps != NULL && audit_checkpoint_parse(&ext, cps,
+		    strlen(cps)) != 0)
+			return fail(q, EXIT_USAGE, "not a checkpoint");
+		if ((r = identity_db_key(d->id, "audit", key)) != 0)
+			return fail(q, EXIT_INTERNAL, "no audit key");
+		r = audit_verify(d->audit, key, cps ? &ext : NULL,
+		    identity_sign_pk(d->id), &res);
+		secmem_wipe(key, sizeof(key));
+		ctl_msg_set_int(q->reply, "result", r);
+		ctl_msg_set_int(q->reply, "fault", res.fault);
+		ctl_msg_set_int(q->reply, "bad_seq", (int64_t)res.bad_seq);
+		ctl_msg_set_str(q->reply, "what", res.what);
+		ctl_msg_set_int(q->reply, "entries", (int64_t)res.entries);
+		prim_to_hex(hex, res.head, sizeof(res.head));
+		ctl_msg_set_str(q->reply, "head", hex);
+		ctl_msg_set_int(q->reply, "checkpoints",
+		    (int64_t)res.checkpoints);
+		ctl_msg_set_int(q->reply, "last_checkpoint_seq",
+		    (int64_t)res.last_checkpoint_seq);
+		ctl_msg_set_bool(q->reply, "external_checked",
+		    res.external_checked);
+		ctl_msg_set_int(q->reply, "external_seq",
+		    (int64_t)res.external_seq);
+		return 0;
+	}
+	if (strcmp(verb, "checkpoint") == 0) {
+		if ((r = audit_checkpoint_latest(d->audit, &cp)) == -ENOENT)
+			return fail(q, EXIT_TEMPFAIL, "no checkpoint yet");
+		if (r != 0 || audit_checkpoint_format(&cp, text,
+		    sizeof(text)) < 0)
+			return fail(q, EXIT_INTERNAL, "cannot read the latest "
+			    "checkpoint");
+		ctl_msg_set_str(q->reply, "checkpoint", text);
+		return 0;
+	}
+	if (strcmp(verb, "export-key") == 0) {
+		if (e != NULL) {
+			e->ev.type = AUDIT_EV_KEY_EVENT;
+			e->ev.detail = "audit database key exported";
+		}
+		if ((r = identity_db_key(d->id, "audit", key)) != 0)
+			return fail(q, EXIT_INTERNAL, "no audit key");
+		prim_to_hex(hex, key, sizeof(key));
+		secmem_wipe(key, sizeof(key));
+		ctl_msg_set_str(q->reply, "key", hex);
+		secmem_wipe(hex, sizeof(hex));
+		return 0;
+	}
+	return fail(q, EXIT_USAGE, "audit: unknown verb '%s'", verb);
 }
 
 /* ------------------------------------------------------------- dispatch */

@@ -188,6 +188,7 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 	struct receipt *rc = NULL;
 	struct store_item it;
 	struct devent *e;
+	bool sp = false;
 	int r;
 
 	if ((r = receipt_parse(f->data, f->len, &rc)) != 0) {
@@ -208,8 +209,9 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 		    WIRE_ACK_REJECTED);
 		goto out;
 	}
-	if (daemon_txn(d) != 0)
+	if (daemon_txn(d) != 0 || store_savepoint(d->store) != 0)
 		goto out;
+	sp = true;
 	e = event_for(d, AUDIT_EV_RECEIPT, NULL, m->peer, NULL);
 	if (e != NULL) {
 		daemon_hex(e->id, info->msg_id, sizeof(info->msg_id));
@@ -265,9 +267,14 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 			DEVENT_SET(e, next, next_hop, hop->conf->name);
 		}
 	}
+	if (store_savepoint_release(d->store) != 0)
+		goto out;
+	sp = false;
 	daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest, f->dest,
 	    WIRE_ACK_TAKEN);
 out:
+	if (sp)
+		store_savepoint_rollback(d->store);
 	receipt_free(&rc);
 }
 
@@ -302,10 +309,10 @@ peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
 {
 	const struct envelope_info *info = envelope_info(env);
 	struct store_inbox_row row;
-	char subject[WIRE_SUBJECT_MAX + 1];
-	const uint8_t *text, *wire;
+	struct wire_payload pl;
+	const uint8_t *wire;
 	uint8_t *body = NULL;
-	size_t body_len, text_len, wlen, i, delivered = 0;
+	size_t body_len, wlen, i, delivered = 0;
 	struct devent *e;
 	int r;
 
@@ -321,8 +328,7 @@ peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
 		    RECEIPT_REASON_UNREADABLE);
 		return 0;
 	}
-	if (wire_payload_decode(body, body_len, subject, &text, &text_len)
-	    != 0) {
+	if (wire_payload_decode(body, body_len, &pl) != 0) {
 		envelope_body_free(&body, body_len);
 		refuse(d, info, prev, d->conf->name, AUDIT_EV_INTEGRITY_FAILURE, "unreadable",
 		    "the payload is malformed", RECEIPT_REASON_UNREADABLE);
@@ -334,8 +340,8 @@ peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
 	memcpy(row.id, info->id, sizeof(row.id));
 	snprintf(row.origin, sizeof(row.origin), "%s", info->origin);
 	snprintf(row.label, sizeof(row.label), "%s", info->label);
-	snprintf(row.subject, sizeof(row.subject), "%s", subject);
-	secmem_wipe(subject, sizeof(subject));
+	util_fmt(row.subject, sizeof(row.subject), "%s", pl.subject);
+	secmem_wipe(&pl, sizeof(pl));
 	row.precedence = (int)info->precedence;
 	row.created = (int64_t)info->created;
 	row.received = daemon_now();
@@ -387,6 +393,7 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 	struct label label;
 	struct devent *e;
 	int64_t qbytes, counts[4];
+	bool sp = false;
 	int r;
 
 	if ((r = envelope_parse(f->data, f->len, (size_t)d->conf->body_max,
@@ -438,8 +445,12 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 		    WIRE_ACK_REJECTED);
 		goto out;
 	}
-	if (daemon_txn(d) != 0)
+	/* Everything this frame writes is undone if it cannot be taken
+	 * whole: a frame marked seen but not stored would be lost when
+	 * the previous hop resends it. */
+	if (daemon_txn(d) != 0 || store_savepoint(d->store) != 0)
 		goto out;
+	sp = true;
 	r = store_mark_seen(d->store, STORE_MESSAGE, info->id, f->dest,
 	    daemon_now());
 	if (r == -EEXIST) {
@@ -503,9 +514,7 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 	    qbytes + (int64_t)f->len > d->conf->queue_max_bytes) {
 		log_warn("queue for %s is full: not taking %s's message yet",
 		    hop->conf->name, m->peer);
-		store_rollback(d->store);
-		d->in_txn = false;
-		goto out;
+		goto out;	/* no ack: the previous hop resends it */
 	}
 	memset(&it, 0, sizeof(it));
 	it.kind = STORE_MESSAGE;
@@ -523,9 +532,14 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 	if (e != NULL)
 		e->ev.decision = "allow";
 ack:
+	if (store_savepoint_release(d->store) != 0)
+		goto out;
+	sp = false;
 	daemon_queue_ack(d, m, WIRE_ENVELOPE, info->id, f->dest,
 	    WIRE_ACK_TAKEN);
 out:
+	if (sp)
+		store_savepoint_rollback(d->store);
 	envelope_free(&env);
 }
 

@@ -156,6 +156,26 @@ store_rollback(struct store *s)
 	return db_rollback(s->db);
 }
 
+int
+store_savepoint(struct store *s)
+{
+	return db_exec(s->db, "SAVEPOINT item");
+}
+
+int
+store_savepoint_release(struct store *s)
+{
+	return db_exec(s->db, "RELEASE item");
+}
+
+int
+store_savepoint_rollback(struct store *s)
+{
+	int r = db_exec(s->db, "ROLLBACK TO item");
+
+	return r != 0 ? r : db_exec(s->db, "RELEASE item");
+}
+
 /* Run a statement with no result rows; reset it on every path. */
 static int
 run(struct db_stmt *st)

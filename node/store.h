@@ -95,6 +95,14 @@ int	store_commit(struct store *s) __attribute__((warn_unused_result));
 int	store_rollback(struct store *s);
 
 /*
+ * A savepoint inside the open transaction, so that one request or frame
+ * can be undone without undoing the rest of the round.  Not nested.
+ */
+int	store_savepoint(struct store *s);
+int	store_savepoint_release(struct store *s);
+int	store_savepoint_rollback(struct store *s);
+
+/*
  * Queue bytes for dest through next_hop.  -EEXIST when (kind, id, dest) is
  * queued already.
  */

@@ -104,21 +104,24 @@ wire_ack(enum wire_kind kind, const uint8_t id[WIRE_ID_BYTES],
 }
 
 int
-wire_payload_encode(const char *subject, const uint8_t *body, size_t len,
-    uint8_t **out, size_t *outlen)
+wire_payload_encode(const char *subject, const char *author,
+    const uint8_t *body, size_t len, uint8_t **out, size_t *outlen)
 {
 	struct buf_writer w;
-	size_t slen = strlen(subject), cap = 2 + slen + len;
+	size_t slen = strlen(subject), alen = strlen(author);
+	size_t cap = 2 + slen + 1 + alen + len;
 	uint8_t *buf;
 
 	*out = NULL;
 	*outlen = 0;
-	if (slen > WIRE_SUBJECT_MAX)
-		return -EMSGSIZE;
+	if (slen > WIRE_SUBJECT_MAX || alen > WIRE_AUTHOR_MAX ||
+	    (alen > 0 && !name_addr_valid(author, alen)))
+		return -EINVAL;
 	if ((buf = malloc(cap > 0 ? cap : 1)) == NULL)
 		return -ENOMEM;
 	buf_writer_init(&w, buf, cap);
 	if (buf_put_str16(&w, subject) != 0 ||
+	    buf_put_str8(&w, author) != 0 ||
 	    buf_put_bytes(&w, body, len) != 0) {
 		free(buf);
 		return -EINVAL;
@@ -129,19 +132,24 @@ wire_payload_encode(const char *subject, const uint8_t *body, size_t len,
 }
 
 int
-wire_payload_decode(const uint8_t *buf, size_t len,
-    char subject[WIRE_SUBJECT_MAX + 1], const uint8_t **body, size_t *body_len)
+wire_payload_decode(const uint8_t *buf, size_t len, struct wire_payload *p)
 {
 	struct buf_reader r;
 
-	*body = NULL;
-	*body_len = 0;
+	memset(p, 0, sizeof(*p));
 	buf_reader_init(&r, buf, len);
-	if (buf_get_str16(&r, subject, WIRE_SUBJECT_MAX + 1, 0,
-	    WIRE_SUBJECT_MAX) != 0)
-		return -EBADMSG;
-	*body_len = buf_remaining(&r);
-	if (*body_len > 0 && buf_get_ref(&r, body, *body_len) != 0)
-		return -EBADMSG;
+	if (buf_get_str16(&r, p->subject, sizeof(p->subject), 0,
+	    WIRE_SUBJECT_MAX) != 0 ||
+	    buf_get_str8(&r, p->author, sizeof(p->author), 0,
+	    WIRE_AUTHOR_MAX) != 0 ||
+	    (p->author[0] != '\0' &&
+	    !name_addr_valid(p->author, strlen(p->author))))
+		goto bad;
+	p->body_len = buf_remaining(&r);
+	if (p->body_len > 0 && buf_get_ref(&r, &p->body, p->body_len) != 0)
+		goto bad;
 	return 0;
+bad:
+	memset(p, 0, sizeof(*p));
+	return -EBADMSG;
 }

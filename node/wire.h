@@ -12,7 +12,9 @@
  *		already had it, or rejected it as malformed
  *
  * An ACK is sent only after the store and the audit log have committed.
- * The payload inside the envelope is str16 subject, then the body.
+ * The payload inside the envelope is str16 subject, str8 author (the
+ * sending officer, login@NODE, or "" for the node itself), then the body:
+ * who wrote a message is as confidential as what it says.
  */
 #ifndef WIRE_H
 #define WIRE_H
@@ -68,13 +70,21 @@ int	wire_ack(enum wire_kind kind, const uint8_t id[WIRE_ID_BYTES],
 	    const char *dest, enum wire_ack_status status, uint8_t *buf,
 	    size_t *outlen);
 
-/* The envelope body: subject and text.  malloc'd into *out. */
-int	wire_payload_encode(const char *subject, const uint8_t *body,
-	    size_t len, uint8_t **out, size_t *outlen);
-/* Split a decrypted payload; subject is copied (NUL-terminated), body
- * points into buf.  0 or -EBADMSG. */
+#define WIRE_AUTHOR_MAX	(2 * WIRE_NAME_MAX + 1)
+
+struct wire_payload {
+	char		subject[WIRE_SUBJECT_MAX + 1];
+	char		author[WIRE_AUTHOR_MAX + 1];	/* "" or login@NODE */
+	const uint8_t	*body;		/* points into the decoded buffer */
+	size_t		body_len;
+};
+
+/* The envelope body: subject, author and text.  malloc'd into *out. */
+int	wire_payload_encode(const char *subject, const char *author,
+	    const uint8_t *body, size_t len, uint8_t **out, size_t *outlen);
+/* Split a decrypted payload; strings are copied (NUL-terminated), the
+ * body points into buf.  0 or -EBADMSG. */
 int	wire_payload_decode(const uint8_t *buf, size_t len,
-	    char subject[WIRE_SUBJECT_MAX + 1], const uint8_t **body,
-	    size_t *body_len) __attribute__((warn_unused_result));
+	    struct wire_payload *p) __attribute__((warn_unused_result));
 
 #endif /* WIRE_H */
