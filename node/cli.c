@@ -19,6 +19,7 @@ static const struct {
 	{ "send",	cmd_send_main,		"send a labelled message" },
 	{ "inbox",	cmd_inbox_main,		"list the messages you may read" },
 	{ "read",	cmd_read_main,		"read a message" },
+	{ "reply",	cmd_reply_main,		"reply to a message" },
 	{ "sent",	cmd_sent_main,		"the fate of the messages sent" },
 	{ "status",	cmd_status_main,	"the node, its peers and queues" },
 	{ "peers",	cmd_peers_main,		"known nodes and their fingerprints" },

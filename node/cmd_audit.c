@@ -218,6 +218,15 @@ parse_opts(int argc, char **argv, struct opts *o)
 	int c;
 
 	memset(o, 0, sizeof(*o));
+	o->config = conf_default_path();
+	/* `valise audit -c CONFIG VERB ...` as well as `... VERB -c CONFIG` */
+	while (argc >= 3 && (strcmp(argv[1], "-c") == 0 ||
+	    strcmp(argv[1], "--config") == 0)) {
+		o->config = argv[2];
+		argv[2] = argv[0];
+		argc -= 2;
+		argv += 2;
+	}
 	if (argc < 2) {
 		usage(stderr);
 		return -EINVAL;
@@ -240,7 +249,6 @@ parse_opts(int argc, char **argv, struct opts *o)
 	argv++;
 	optind = 1;
 	opterr = 1;
-	o->config = conf_default_path();
 	while ((c = getopt_long(argc, argv, "c:h", longopts, NULL)) != -1) {
 		if (c == 'h') {
 			usage(stdout);

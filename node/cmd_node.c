@@ -215,8 +215,8 @@ cmd_read_main(int argc, char **argv)
 		/* The reply already holds the documented fields; the body
 		 * stays base64 there. */
 		struct ctl_msg *out = ctl_msg_new();
-		static const char *const keys[] = { "id", "origin", "label",
-		    "precedence", "subject", NULL };
+		static const char *const keys[] = { "id", "origin", "author",
+		    "label", "precedence", "subject", NULL };
 		size_t i;
 
 		for (i = 0; keys[i] != NULL; i++)
@@ -233,7 +233,8 @@ cmd_read_main(int argc, char **argv)
 	printf("%s\n\n", str(reply, "label"));
 	client_time(when, sizeof(when), num(reply, "created"));
 	printf("From:       %s\nSent:       %s\nPrecedence: %s\nSubject:    "
-	    "%s\nId:         %s\n\n", str(reply, "origin"), when,
+	    "%s\nId:         %s\n\n", str(reply, "author")[0] ?
+	    str(reply, "author") : str(reply, "origin"), when,
 	    str(reply, "precedence"), str(reply, "subject"), str(reply, "id"));
 	fwrite(body, 1, len, stdout);
 	if (len > 0 && body[len - 1] != '\n')

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * valise send: submit one message, or many with --batch, to the local node.
+ * valise send and reply: submit one message, or many with --batch, to the
+ * local node.
  * The node checks the label against the sender's clearance and against
  * every route before anything is queued; the id printed means the message
  * is durably queued and its audit record committed.
@@ -360,5 +361,100 @@ cmd_send_main(int argc, char **argv)
 out:
 	free(body);
 	ctl_msg_free(&req);
+	return st;
+}
+
+/*
+ * valise reply ID [--label LABEL] [--subject TEXT] [--precedence P]
+ * [FILE|-]: to the author of a message in the inbox, with a label that
+ * dominates the original's (the original's own label by default).
+ */
+int
+cmd_reply_main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config",	required_argument, NULL, 'c' },
+		{ "json",	no_argument,	NULL, 'j' },
+		{ "label",	required_argument, NULL, 'l' },
+		{ "precedence",	required_argument, NULL, 'p' },
+		{ "subject",	required_argument, NULL, 's' },
+		{ "help",	no_argument,	NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static const char *const use = "usage: valise reply [-c CONFIG] "
+	    "[--json] [--label LABEL] [--subject TEXT]\n"
+	    "           [--precedence flash|immediate|priority|routine] ID "
+	    "[FILE|-]\n";
+	const char *config = conf_default_path(), *label = NULL, *prec = NULL;
+	const char *subject = NULL, *id, *file = "-";
+	struct ctl_msg *req = NULL, *reply = NULL;
+	struct client_conn c;
+	uint8_t *body = NULL;
+	size_t body_len = 0;
+	bool json = false;
+	int ch, st, r;
+
+	optind = 1;
+	while ((ch = getopt_long(argc, argv, "c:h", opts, NULL)) != -1) {
+		switch (ch) {
+		case 'c': config = optarg; break;
+		case 'j': json = true; break;
+		case 'l': label = optarg; break;
+		case 'p': prec = optarg; break;
+		case 's': subject = optarg; break;
+		case 'h':
+			fputs(use, stdout);
+			return EXIT_OK;
+		default:
+			fputs(use, stderr);
+			return EXIT_USAGE;
+		}
+	}
+	if (optind >= argc || argc - optind > 2) {
+		fputs(use, stderr);
+		return EXIT_USAGE;
+	}
+	id = argv[optind++];
+	if (optind < argc)
+		file = argv[optind];
+	if ((st = client_open(&c, "reply", config)) != EXIT_OK)
+		return st;
+	if ((r = read_body(file, (size_t)c.conf->body_max, &body, &body_len))
+	    != 0) {
+		fprintf(stderr, "valise reply: %s: %s\n", file, r == -EFBIG ?
+		    "larger than the node's body_max" : strerror(-r));
+		st = EXIT_USAGE;
+		goto out;
+	}
+	if ((req = ctl_msg_new()) == NULL) {
+		st = EXIT_INTERNAL;
+		goto out;
+	}
+	ctl_msg_set_str(req, "op", "reply");
+	ctl_msg_set_str(req, "id", id);
+	if (label != NULL)
+		ctl_msg_set_str(req, "label", label);
+	if (prec != NULL)
+		ctl_msg_set_str(req, "precedence", prec);
+	if (subject != NULL && ctl_msg_set_str(req, "subject", subject) != 0) {
+		fprintf(stderr, "valise reply: the subject is not valid UTF-8\n");
+		st = EXIT_USAGE;
+		goto out;
+	}
+	ctl_msg_set_bytes(req, "body", body, body_len);
+	if ((st = client_call(&c, "reply", req, &reply)) == EXIT_OK) {
+		const char *rid = ctl_msg_str(ctl_msg_item(reply, "ids", 0),
+		    "id");
+
+		if (json)
+			printf("{\"id\":\"%s\"}\n", rid ? rid : "");
+		else
+			printf("%s\n", rid ? rid : "");
+	}
+out:
+	free(body);
+	ctl_msg_free(&req);
+	ctl_msg_free(&reply);
+	client_close(&c);
 	return st;
 }

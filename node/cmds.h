@@ -11,6 +11,7 @@
 int	cmd_send_main(int argc, char **argv);
 int	cmd_inbox_main(int argc, char **argv);
 int	cmd_read_main(int argc, char **argv);
+int	cmd_reply_main(int argc, char **argv);
 int	cmd_sent_main(int argc, char **argv);
 int	cmd_status_main(int argc, char **argv);
 int	cmd_peers_main(int argc, char **argv);

@@ -550,7 +550,11 @@ op_send(struct req *q)
 				    o->canon);
 				e->ev.label = e->label;
 				e->ev.decision = "deny";
-				e->ev.detail = "send refused";
+				util_fmt(e->detail, sizeof(e->detail),
+				    "send refused: %s", ctl_msg_str(q->reply,
+				    "error") ? ctl_msg_str(q->reply, "error") :
+				    "");
+				e->ev.detail = e->detail;
 			}
 			if (n > 1) {
 				const char *err = ctl_msg_str(q->reply,
