@@ -177,7 +177,7 @@ bench:
 
 demo: deps
 	$(Q)$(MAKE) --no-print-directory all
-	$(Q)VALISE_BUILD=$(abspath $(BUILD)) sh tests/demo.sh
+	$(Q)VALISE_BUILD=$(abspath $(BUILD)) VALISE_SRC=$(CURDIR) sh tests/demo.sh
 
 # --- install, housekeeping ---------------------------------------------------
 

@@ -8,6 +8,7 @@
 #	fed_link A B				a direct CURVE link
 #	fed_route NODE DEST VIA			a route
 #	fed_user NODE LOGIN CLEARANCE NAT ORGS ROLES
+#	fed_accredit NODE PEER ACCREDITATION	NODE's view of PEER
 #	fed_write				write every valise.conf
 #	fed_start NAME / fed_stop NAME / fed_kill NAME
 #	fed_stop_all				(also run at exit)
@@ -38,6 +39,12 @@ fed_add() {
 	    >/dev/null 2>&1 || { echo "fedlib: keygen $1 failed" >&2; return 1; }
 	"$VALISE" id --dir "$FED/$1/keys" | head -n 1 >"$FED/$1/line"
 	echo "$1" >>"$FED/nodes"
+}
+
+# fed_accredit NODE PEER ACCREDITATION: what NODE's sysadmin believes PEER
+# is accredited for (defaults to PEER's own accreditation).
+fed_accredit() {
+	printf '%s\n' "$3" >"$FED/$1/acc.$2"
 }
 
 fed_link() {
@@ -81,7 +88,12 @@ fed_write() {
 			printf '    nationality = "%s"; organisations = [%s];\n' \
 			    "$(cat "$FED/$p/nat")" \
 			    "$(_fed_list "$(cat "$FED/$p/orgs")")"
-			printf '    accreditation = "%s"; }' "$(cat "$FED/$p/acc")"
+			if [ -f "$FED/$n/acc.$p" ]; then
+				_acc=$(cat "$FED/$n/acc.$p")
+			else
+				_acc=$(cat "$FED/$p/acc")
+			fi
+			printf '    accreditation = "%s"; }' "$_acc"
 			sep=",
 "
 		done
