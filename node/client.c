@@ -48,6 +48,27 @@ client_open(struct client_conn *c, const char *cmd, const char *path)
 	return EXIT_OK;
 }
 
+int
+client_key_dir(const char *cmd, const char *path, char *out, size_t cap)
+{
+	struct conf_errors errs;
+	struct conf *conf = NULL;
+	size_t i;
+	int r;
+
+	if ((r = conf_load(path, &conf, &errs)) != 0) {
+		for (i = 0; i < errs.n; i++)
+			fprintf(stderr, "valise %s: %s\n", cmd, errs.msg[i]);
+		fprintf(stderr, "valise %s: give --dir DIR, or -c CONFIG for "
+		    "its key_dir\n", cmd);
+		return EXIT_USAGE;
+	}
+	r = snprintf(out, cap, "%s", conf->key_dir) >= (int)cap ?
+	    EXIT_USAGE : EXIT_OK;
+	conf_free(&conf);
+	return r;
+}
+
 void
 client_close(struct client_conn *c)
 {

@@ -34,6 +34,13 @@ void	client_close(struct client_conn *c);
 int	client_call(struct client_conn *c, const char *cmd,
 	    const struct ctl_msg *req, struct ctl_msg **reply);
 
+/*
+ * The key_dir of the configuration at path, for commands whose --dir
+ * defaults to it.  Prints what went wrong after cmd; 0 or an exit status.
+ */
+int	client_key_dir(const char *cmd, const char *path, char *out,
+	    size_t cap);
+
 /* Format a Unix time as local "YYYY-MM-DD HH:MM" into buf. */
 void	client_time(char *buf, size_t cap, long long t);
 

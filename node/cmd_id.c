@@ -12,19 +12,21 @@
 
 #include "keys/keyfile.h"
 #include "keys/peerline.h"
+#include "node/client.h"
 #include "node/cmds.h"
 #include "node/util.h"
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: valise id --dir DIR\n");
+	fprintf(f, "usage: valise id [-c CONFIG | --dir DIR]\n");
 }
 
 int
 cmd_id_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "config",		required_argument, NULL, 'c' },
 		{ "dir",	required_argument, NULL, 'd' },
 		{ "help",	no_argument,	   NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -32,12 +34,16 @@ cmd_id_main(int argc, char **argv)
 	struct keyfile_public pub;
 	struct peerline peer;
 	char path[4096], line[PEERLINE_MAX + 1];
-	const char *dir = NULL;
+	const char *dir = NULL, *config = conf_default_path();
+	char confdir[CONF_PATH_MAX];
 	int c, r;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
 		case 'd':
 			dir = optarg;
 			break;
@@ -58,10 +64,10 @@ cmd_id_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (dir == NULL) {
-		fprintf(stderr, "valise id: --dir is required until "
-		    "configuration support (key_dir) lands\n");
-		usage(stderr);
-		return EXIT_USAGE;
+		if ((c = client_key_dir("id", config, confdir,
+		    sizeof(confdir))) != EXIT_OK)
+			return c;
+		dir = confdir;
 	}
 	if ((size_t)snprintf(path, sizeof(path), "%s/%s", dir, KEYFILE_NAME) >=
 	    sizeof(path)) {

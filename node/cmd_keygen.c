@@ -25,13 +25,14 @@
 #include "keys/identity.h"
 #include "keys/keyfile.h"
 #include "keys/peerline.h"
+#include "node/client.h"
 #include "node/cmds.h"
 #include "node/util.h"
 
 static void
 usage(FILE *f)
 {
-	fprintf(f, "usage: valise keygen --dir DIR --name NODE "
+	fprintf(f, "usage: valise keygen [-c CONFIG | --dir DIR] --name NODE "
 	    "[--passphrase-file FILE | --no-passphrase]\n"
 	    "  NODE: 1 to %d of A-Z, 0-9 and '-', not first or last "
 	    "(e.g. BE-MFA)\n"
@@ -137,6 +138,7 @@ int
 cmd_keygen_main(int argc, char **argv)
 {
 	static const struct option opts[] = {
+		{ "config",		required_argument, NULL, 'c' },
 		{ "dir",		required_argument, NULL, 'd' },
 		{ "name",		required_argument, NULL, 'n' },
 		{ "passphrase-file",	required_argument, NULL, 'p' },
@@ -145,6 +147,8 @@ cmd_keygen_main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *dir = NULL, *name = NULL, *passfile = NULL;
+	const char *config = conf_default_path();
+	char confdir[CONF_PATH_MAX];
 	struct identity *id = NULL;
 	struct peerline peer;
 	char path[4096], line[PEERLINE_MAX + 1], *pass = NULL;
@@ -153,8 +157,11 @@ cmd_keygen_main(int argc, char **argv)
 	int c, r, status = EXIT_USAGE;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:", opts, NULL)) != -1) {
 		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
 		case 'd':
 			dir = optarg;
 			break;
@@ -184,10 +191,10 @@ cmd_keygen_main(int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (dir == NULL) {
-		fprintf(stderr, "valise keygen: --dir is required until "
-		    "configuration support (key_dir) lands\n");
-		usage(stderr);
-		return EXIT_USAGE;
+		if ((c = client_key_dir("keygen", config, confdir,
+		    sizeof(confdir))) != EXIT_OK)
+			return c;
+		dir = confdir;
 	}
 	if (name == NULL) {
 		fprintf(stderr, "valise keygen: --name is required\n");

@@ -78,8 +78,11 @@ daemon_event(struct daemon *d, enum audit_event_type type)
 {
 	struct devent *e;
 
-	if (d->nevents >= DAEMON_BATCH_MAX)
+	if (d->nevents >= DAEMON_BATCH_MAX) {
+		/* The round cannot record what it did: it must not commit. */
+		d->overflow = true;
 		return NULL;
+	}
 	e = &d->events[d->nevents++];
 	memset(e, 0, sizeof(*e));
 	e->ev.type = type;
@@ -179,7 +182,12 @@ round_commit(struct daemon *d)
 
 	for (i = 0; i < d->nevents; i++)
 		evs[i] = d->events[i].ev;
-	if (d->nevents > 0 &&
+	if (d->overflow) {
+		r = -ENOBUFS;
+		log_err("more than %d audit events in one round; undoing it",
+		    DAEMON_BATCH_MAX);
+		d->overflow = false;
+	} else if (d->nevents > 0 &&
 	    (r = audit_append(d->audit, evs, d->nevents, &first)) != 0)
 		log_err("audit log: cannot commit %zu events: %s; failing "
 		    "closed", d->nevents, strerror(-r));

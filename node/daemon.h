@@ -109,6 +109,7 @@ struct daemon {
 	size_t			 npending;
 	size_t			 nwork;		/* frames + requests taken */
 
+	bool			 overflow;	/* an event did not fit */
 	bool			 fail_closed;	/* audit or store failing */
 	int			 last_error;
 	int64_t			 started;

@@ -669,10 +669,14 @@ peer_expire(struct daemon *d)
 {
 	struct store_item items[64];
 	struct devent *e;
-	size_t n, k;
+	size_t n, k, room;
 
-	if (store_expired(d->store, daemon_now(), items, 64, &n) != 0 ||
-	    n == 0)
+	/* Each expiry records an event and may queue a receipt. */
+	room = (DAEMON_BATCH_MAX - d->nevents) / 2;
+	if (room > 64)
+		room = 64;
+	if (room == 0 || store_expired(d->store, daemon_now(), items, room,
+	    &n) != 0 || n == 0)
 		return;
 	if (daemon_txn(d) != 0)
 		goto out;

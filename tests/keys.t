@@ -5,10 +5,20 @@
 
 K="$T/keys"
 
-run "$VALISE" keygen --name BE-MFA --no-passphrase
-is "$rc" 2 "keygen without --dir exits 2"
-like "$err" '--dir is required until configuration support' \
-    "and says --dir is required for now"
+VALISE_CONFIG="$T/none.conf" run "$VALISE" keygen --name BE-MFA --no-passphrase
+is "$rc" 2 "keygen without --dir and without a configuration exits 2"
+like "$err" 'give --dir DIR, or -c CONFIG' "and says what to give"
+
+# Without --dir, the key_dir of the configuration.
+cat >"$T/c.conf" <<EOF
+node = { name = "BE-CFG"; nationality = "BEL"; accreditation = "BE:SECRET";
+  listen = "tcp://127.0.0.1:7999"; key_dir = "cfgkeys"; state_dir = "s"; };
+EOF
+run "$VALISE" keygen -c "$T/c.conf" --name BE-CFG --no-passphrase
+is "$rc" 0 "keygen -c CONFIG writes into its key_dir"
+ok "$([ -f "$T/cfgkeys/node.sec" ]; echo $?)" "relative to the configuration's directory"
+VALISE_CONFIG="$T/c.conf" run "$VALISE" id
+like "$out" '^valise1:BE-CFG:' "valise id finds it through VALISE_CONFIG"
 
 run "$VALISE" keygen --dir "$K" --no-passphrase
 is "$rc" 2 "keygen without --name exits 2"
@@ -62,9 +72,9 @@ is "$(sed -n 1p "$T/out")" "$line1" "id prints the same peer line"
 is "$(sed -n 2p "$T/out")" "$line2" "and the same fingerprint"
 is "$(wc -l <"$T/out" | tr -d ' ')" 2 "on exactly two lines"
 
-run "$VALISE" id
-is "$rc" 2 "id without --dir exits 2"
-like "$err" '--dir is required' "and says so"
+VALISE_CONFIG="$T/none.conf" run "$VALISE" id
+is "$rc" 2 "id without --dir and without a configuration exits 2"
+like "$err" 'give --dir DIR' "and says so"
 
 run "$VALISE" fingerprint "$line1"
 is "$rc" 0 "valise fingerprint exits 0"
