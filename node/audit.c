@@ -651,6 +651,39 @@ out:
 	return ret;
 }
 
+int
+audit_witness_latest_from(struct audit *a, const char *peer,
+    struct audit_checkpoint *cp)
+{
+	struct db_stmt *st;
+	int ret;
+
+	memset(cp, 0, sizeof(*cp));
+	if ((ret = db_prepare(a->db, &st, "SELECT seq, time, head, signer, "
+	    "sig, log_id FROM witness WHERE peer = ?1 ORDER BY seq DESC "
+	    "LIMIT 1")) != 0)
+		return ret;
+	if ((ret = db_bind_text(st, 1, peer)) != 0)
+		goto out;
+	if ((ret = db_step(st)) == DB_ROW) {
+		size_t len;
+		const void *p = db_col_blob(st, 5, &len);
+
+		cp->seq = (uint64_t)db_col_int(st, 0);
+		cp->time = db_col_int(st, 1);
+		ret = len != AUDIT_LOGID_BYTES ||
+		    blob32(st, 2, cp->head, sizeof(cp->head)) ||
+		    blob32(st, 3, cp->signer, sizeof(cp->signer)) ||
+		    blob32(st, 4, cp->sig, sizeof(cp->sig)) ? -EBADMSG : 0;
+		if (ret == 0)
+			memcpy(cp->log_id, p, AUDIT_LOGID_BYTES);
+	} else if (ret == DB_DONE)
+		ret = -ENOENT;
+out:
+	db_finalize(st);
+	return ret;
+}
+
 /* --- verification ------------------------------------------------------- */
 
 struct cp_list {

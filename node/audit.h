@@ -291,6 +291,11 @@ int	audit_witness_store(struct audit *a, const char *peer,
 	    const struct audit_checkpoint *cp, const uint8_t pk[AUDIT_PK_BYTES])
 	    AUDIT_WUR;
 
+/* The latest checkpoint witnessed from the node named peer (its log as
+ * that peer sent it), for export to auditors.  0 or -ENOENT. */
+int	audit_witness_latest_from(struct audit *a, const char *peer,
+	    struct audit_checkpoint *cp) AUDIT_WUR;
+
 /* The witnessed checkpoint of highest seq for log_id.  0 or -ENOENT. */
 int	audit_witness_latest(struct audit *a,
 	    const uint8_t log_id[AUDIT_LOGID_BYTES],

@@ -55,6 +55,7 @@ struct opts {
 	const char		*key_file;
 	const char		*checkpoint;
 	const char		*signer;
+	const char		*witness;
 	const char		*out;
 	const char		*label_at_least;
 	enum report_format	 fmt;
@@ -74,7 +75,7 @@ static const struct {
 	    "[--user LOGIN] [--msg ID]\n\t\t[--label-at-least LABEL] "
 	    "[--json|--csv]" },
 	{ "verify", VERB_VERIFY, "[--checkpoint FILE] [--signer HEX]" },
-	{ "checkpoint", VERB_CHECKPOINT, "" },
+	{ "checkpoint", VERB_CHECKPOINT, "[--witness NODE]" },
 	{ "export", VERB_EXPORT, "--json|--csv" },
 	{ "export-key", VERB_EXPORT_KEY, "--out FILE" },
 };
@@ -108,7 +109,7 @@ static bool	label_at_least(void *, const char *);
 static int	do_log(struct audit *, const struct opts *);
 static int	do_verify(struct audit *, const uint8_t *,
 		    const struct opts *);
-static int	do_checkpoint(struct audit *);
+static int	do_checkpoint(struct audit *, const char *);
 static int	do_export_key(const uint8_t *, const struct opts *);
 static int	open_error(const struct opts *, int);
 static int	print_verify(int, const struct audit_verify_result *,
@@ -146,7 +147,7 @@ cmd_audit_main(int argc, char **argv)
 		status = do_verify(a, key, &o);
 		break;
 	case VERB_CHECKPOINT:
-		status = do_checkpoint(a);
+		status = do_checkpoint(a, o.witness);
 		break;
 	case VERB_EXPORT_KEY:
 		status = do_export_key(key, &o);
@@ -180,7 +181,7 @@ usage(FILE *f)
 
 enum {
 	O_DB = 256, O_KEYFILE, O_CONFIG, O_SINCE, O_UNTIL, O_EVENT, O_USER, O_MSG,
-	O_LABEL, O_JSON, O_CSV, O_CHECKPOINT, O_SIGNER, O_OUT,
+	O_LABEL, O_JSON, O_CSV, O_CHECKPOINT, O_SIGNER, O_OUT, O_WITNESS,
 };
 
 static int
@@ -201,6 +202,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		{ "checkpoint", required_argument, NULL, O_CHECKPOINT },
 		{ "signer", required_argument, NULL, O_SIGNER },
 		{ "out", required_argument, NULL, O_OUT },
+		{ "witness", required_argument, NULL, O_WITNESS },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -210,7 +212,7 @@ parse_opts(int argc, char **argv, struct opts *o)
 		[VERB_LOG] = B(O_SINCE) | B(O_UNTIL) | B(O_EVENT) |
 		    B(O_USER) | B(O_MSG) | B(O_LABEL) | B(O_JSON) | B(O_CSV),
 		[VERB_VERIFY] = B(O_CHECKPOINT) | B(O_SIGNER),
-		[VERB_CHECKPOINT] = 0,
+		[VERB_CHECKPOINT] = B(O_WITNESS),
 		[VERB_EXPORT] = B(O_JSON) | B(O_CSV),
 		[VERB_EXPORT_KEY] = B(O_OUT),
 	};
@@ -317,6 +319,9 @@ parse_opts(int argc, char **argv, struct opts *o)
 			break;
 		case O_OUT:
 			o->out = optarg;
+			break;
+		case O_WITNESS:
+			o->witness = optarg;
 			break;
 		}
 	}
@@ -613,15 +618,20 @@ print_verify(int ret, const struct audit_verify_result *res, const char *name,
 	return EXIT_OK;
 }
 
+/* The latest checkpoint of this log, or one witnessed from a peer. */
 static int
-do_checkpoint(struct audit *a)
+do_checkpoint(struct audit *a, const char *witness)
 {
 	struct audit_checkpoint cp;
 	char buf[AUDIT_CHECKPOINT_TEXT_MAX];
 	int ret;
 
-	if ((ret = audit_checkpoint_latest(a, &cp)) == -ENOENT) {
-		fprintf(stderr, "valise audit checkpoint: no checkpoint yet\n");
+	ret = witness != NULL ? audit_witness_latest_from(a, witness, &cp) :
+	    audit_checkpoint_latest(a, &cp);
+	if (ret == -ENOENT) {
+		fprintf(stderr, "valise audit checkpoint: no checkpoint%s%s "
+		    "yet\n", witness ? " witnessed from " : "",
+		    witness ? witness : "");
 		return EXIT_TEMPFAIL;
 	}
 	if (ret == -EBADMSG) {
@@ -898,6 +908,8 @@ online(struct opts *o)
 	    o->verb == VERB_CHECKPOINT ? "checkpoint" : "export-key");
 	if (cptext != NULL)
 		ctl_msg_set_str(req, "checkpoint", cptext);
+	if (o->witness != NULL)
+		ctl_msg_set_str(req, "witness", o->witness);
 	st = client_call(&c, "audit", req, &reply);
 	ctl_msg_free(&req);
 	if (st != EXIT_OK)

@@ -598,6 +598,7 @@ run(struct daemon *d)
 			last_checkpoint = daemon_now();
 			if (audit_checkpoint_now(d->audit) != 0)
 				log_warn("audit log: checkpoint failed");
+			peer_send_witness(d);
 		}
 	}
 	return 0;

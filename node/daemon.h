@@ -133,6 +133,7 @@ const char *daemon_peer_fpr(struct daemon *d, const char *name);
 void	peer_frame(struct daemon *d, struct transport_msg *m);
 void	peer_send_due(struct daemon *d);
 void	peer_expire(struct daemon *d);
+void	peer_send_witness(struct daemon *d);
 /*
  * Queue a signed receipt to origin about msg id (inside the round).  dest
  * is the destination node a non-delivery concerns (NULL: this node).

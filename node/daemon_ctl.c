@@ -1050,8 +1050,12 @@ op_audit(struct req *q)
 		return 0;
 	}
 	if (strcmp(verb, "checkpoint") == 0) {
-		if ((r = audit_checkpoint_latest(d->audit, &cp)) == -ENOENT)
-			return fail(q, EXIT_TEMPFAIL, "no checkpoint yet");
+		s = ctl_msg_str(q->msg, "witness");
+		r = s != NULL ? audit_witness_latest_from(d->audit, s, &cp) :
+		    audit_checkpoint_latest(d->audit, &cp);
+		if (r == -ENOENT)
+			return fail(q, EXIT_TEMPFAIL, "no checkpoint %s%s yet",
+			    s ? "witnessed from " : "", s ? s : "");
 		if (r != 0 || audit_checkpoint_format(&cp, text,
 		    sizeof(text)) < 0)
 			return fail(q, EXIT_INTERNAL, "cannot read the latest "

@@ -578,6 +578,57 @@ handle_ack(struct daemon *d, struct transport_msg *m,
 	}
 }
 
+/*
+ * A peer's latest audit checkpoint: keep it as a witness of its log.  Two
+ * different heads for one sequence number is equivocation, an incident.
+ */
+static void
+handle_witness(struct daemon *d, struct transport_msg *m,
+    const struct wire_frame *f)
+{
+	const struct fed_node *n = fed_node(d->fed, m->peer);
+	struct audit_checkpoint cp;
+	struct devent *e;
+	int r;
+
+	if (n == NULL)
+		return;
+	if (audit_checkpoint_parse(&cp, f->text, strlen(f->text)) != 0)
+		r = -EBADMSG;
+	else
+		r = audit_witness_store(d->audit, m->peer, &cp,
+		    n->keys.sign_pk);
+	if (r == 0)
+		return;
+	e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, NULL, m->peer, NULL);
+	set_detail(e, "%s", r == -EEXIST ? "equivocation: the peer signed "
+	    "two different heads for one checkpoint" : r == -EBADMSG ?
+	    "witnessed checkpoint with a bad signature" :
+	    "cannot store a witnessed checkpoint");
+	if (r == -EEXIST)
+		log_err("peer %s signed two different audit heads for one "
+		    "sequence number (kept as evidence)", m->peer);
+}
+
+/* Send this node's latest checkpoint to every link, as a witness. */
+void
+peer_send_witness(struct daemon *d)
+{
+	struct audit_checkpoint cp;
+	char text[AUDIT_CHECKPOINT_TEXT_MAX];
+	uint8_t frame[WIRE_WITNESS_MAX + 8];
+	size_t len, i;
+
+	if (audit_checkpoint_latest(d->audit, &cp) != 0 ||
+	    audit_checkpoint_format(&cp, text, sizeof(text)) < 0 ||
+	    wire_witness(text, frame, sizeof(frame), &len) != 0)
+		return;
+	for (i = 0; i < d->nlinks; i++)
+		if (d->links[i].connected)
+			transport_send(d->tp, d->links[i].node->conf->name,
+			    frame, len);
+}
+
 void
 peer_frame(struct daemon *d, struct transport_msg *m)
 {
@@ -586,7 +637,7 @@ peer_frame(struct daemon *d, struct transport_msg *m)
 	struct devent *e;
 
 	if (wire_parse(m->data, m->len, &f) != 0 ||
-	    (m->dir == TRANSPORT_INBOUND) != (f.type == WIRE_DATA)) {
+	    (m->dir == TRANSPORT_INBOUND) != (f.type != WIRE_ACK)) {
 		e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, NULL,
 		    m->dir == TRANSPORT_INBOUND ? m->peer : NULL,
 		    m->dir == TRANSPORT_REPLY ? m->peer : NULL);
@@ -600,6 +651,8 @@ peer_frame(struct daemon *d, struct transport_msg *m)
 		l->last_contact = daemon_now();
 	if (f.type == WIRE_ACK)
 		handle_ack(d, m, &f);
+	else if (f.type == WIRE_WITNESS)
+		handle_witness(d, m, &f);
 	else if (f.kind == WIRE_ENVELOPE)
 		handle_envelope(d, m, &f);
 	else

@@ -28,8 +28,16 @@ wire_parse(const uint8_t *buf, size_t len, struct wire_frame *f)
 	memset(f, 0, sizeof(*f));
 	buf_reader_init(&r, buf, len);
 	if (buf_get_u8(&r, &version) != 0 || version != WIRE_VERSION ||
-	    buf_get_u8(&r, &type) != 0 || buf_get_u8(&r, &kind) != 0 ||
-	    (kind != WIRE_ENVELOPE && kind != WIRE_RECEIPT))
+	    buf_get_u8(&r, &type) != 0 || buf_get_u8(&r, &kind) != 0)
+		return -EBADMSG;
+	if (type == WIRE_WITNESS) {
+		f->type = WIRE_WITNESS;
+		if (kind != 0 || buf_get_str16(&r, f->text, sizeof(f->text), 1,
+		    WIRE_WITNESS_MAX) != 0 || buf_end(&r) != 0)
+			return -EBADMSG;
+		return 0;
+	}
+	if (kind != WIRE_ENVELOPE && kind != WIRE_RECEIPT)
 		return -EBADMSG;
 	f->kind = (enum wire_kind)kind;
 	switch (type) {
@@ -99,6 +107,23 @@ wire_ack(enum wire_kind kind, const uint8_t id[WIRE_ID_BYTES],
 	    buf_put_str8(&w, dest) != 0 ||
 	    buf_put_u8(&w, (uint8_t)status) != 0)
 		return -EINVAL;
+	*outlen = buf_writer_len(&w);
+	return 0;
+}
+
+int
+wire_witness(const char *text, uint8_t *buf, size_t cap, size_t *outlen)
+{
+	struct buf_writer w;
+
+	*outlen = 0;
+	if (strlen(text) == 0 || strlen(text) > WIRE_WITNESS_MAX)
+		return -EINVAL;
+	buf_writer_init(&w, buf, cap);
+	if (buf_put_u8(&w, WIRE_VERSION) != 0 ||
+	    buf_put_u8(&w, WIRE_WITNESS) != 0 || buf_put_u8(&w, 0) != 0 ||
+	    buf_put_str16(&w, text) != 0)
+		return -EMSGSIZE;
 	*outlen = buf_writer_len(&w);
 	return 0;
 }

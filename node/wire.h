@@ -6,6 +6,9 @@
  *
  *	DATA	version 1, type 1, kind (1 envelope, 2 receipt),
  *		str8 destination node, then the envelope or receipt bytes
+ *	WITNESS	version 1, type 3, kind 0, str16 checkpoint text: the
+ *		sender's latest signed audit checkpoint, for the receiver
+ *		to keep as a witness (no acknowledgement)
  *	ACK	version 1, type 2, kind, 32-byte id, str8 destination,
  *		status: the receiver has taken responsibility (stored,
  *		delivered, or refused with a non-delivery receipt queued),
@@ -32,7 +35,10 @@
 enum wire_type {
 	WIRE_DATA	= 1,
 	WIRE_ACK	= 2,
+	WIRE_WITNESS	= 3,
 };
+
+#define WIRE_WITNESS_MAX	512	/* a checkpoint's text */
 
 enum wire_kind {
 	WIRE_ENVELOPE	= 1,
@@ -52,6 +58,8 @@ struct wire_frame {
 	/* DATA */
 	const uint8_t		*data;	/* points into the parsed buffer */
 	size_t			len;
+	/* WITNESS */
+	char			text[WIRE_WITNESS_MAX + 1];
 	/* ACK */
 	uint8_t			id[WIRE_ID_BYTES];
 	enum wire_ack_status	status;
@@ -78,6 +86,10 @@ struct wire_payload {
 	const uint8_t	*body;		/* points into the decoded buffer */
 	size_t		body_len;
 };
+
+/* A WITNESS frame for checkpoint text into buf (4 + text); *outlen set. */
+int	wire_witness(const char *text, uint8_t *buf, size_t cap,
+	    size_t *outlen);
 
 /* The envelope body: subject, author and text.  malloc'd into *out. */
 int	wire_payload_encode(const char *subject, const char *author,

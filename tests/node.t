@@ -76,6 +76,17 @@ like "$out" '"status": *"read"' "the read receipt from C reached A"
 run v BE-MFA sent "$id1"
 like "$out" "read" "and B's"
 
+# Checkpoints go to the peers, which keep them as witnesses for auditors.
+wait_for 15 sh -c "\"\$VALISE\" audit checkpoint -c \"$FED/BE-DEF/valise.conf\" --witness BE-MFA >\"$T/cp\""
+ok $? "BE-DEF holds a checkpoint of BE-MFA's log"
+like "$(cat "$T/cp")" "." "and exports it for an auditor"
+run v BE-MFA audit export-key --out "$T/mfa.key"
+is "$rc" 0 "BE-MFA's auditor exports the key"
+fed_stop BE-MFA
+run "$VALISE" audit verify --db "$FED/BE-MFA/state/audit.db" --key-file "$T/mfa.key" --checkpoint "$T/cp"
+is "$rc" 0 "BE-MFA's log verifies against the checkpoint its peer witnessed"
+like "$out" "external checkpoint at seq [0-9]+ matches" "and says so"
+
 fed_stop_all
 fed_logs_clean
 ok $? "no sanitizer report in any node's log"
