@@ -811,9 +811,7 @@ online_log(struct client_conn *c, const struct opts *o)
 	int st = EXIT_OK, ret;
 
 	lc.hashes = o->verb == VERB_EXPORT;
-	if ((ret = report_new(&lc.rep, stdout, o->fmt, columns,
-	    lc.hashes ? C_NCOLS : C_LINK)) != 0)
-		return EXIT_INTERNAL;
+	lc.rep = NULL;
 	while (more && st == EXIT_OK) {
 		if ((req = ctl_msg_new()) == NULL) {
 			st = EXIT_INTERNAL;
@@ -842,6 +840,12 @@ online_log(struct client_conn *c, const struct opts *o)
 		ctl_msg_free(&req);
 		if (st != EXIT_OK)
 			break;
+		/* The header only once the node has said yes. */
+		if (lc.rep == NULL && (ret = report_new(&lc.rep, stdout,
+		    o->fmt, columns, lc.hashes ? C_NCOLS : C_LINK)) != 0) {
+			st = EXIT_INTERNAL;
+			break;
+		}
 		n = ctl_msg_count(reply, "records");
 		for (i = 0; i < n; i++) {
 			item_record(ctl_msg_item(reply, "records", i), &rec);
@@ -855,9 +859,12 @@ online_log(struct client_conn *c, const struct opts *o)
 		(void)ctl_msg_bool(reply, "more", &more);
 		ctl_msg_free(&reply);
 	}
-	if (report_end(lc.rep) != 0 && st == EXIT_OK)
-		st = EXIT_INTERNAL;
-	report_free(lc.rep);
+	ctl_msg_free(&reply);
+	if (lc.rep != NULL) {
+		if (report_end(lc.rep) != 0 && st == EXIT_OK)
+			st = EXIT_INTERNAL;
+		report_free(lc.rep);
+	}
 	return st;
 }
 
@@ -912,8 +919,10 @@ online(struct opts *o)
 		ctl_msg_set_str(req, "witness", o->witness);
 	st = client_call(&c, "audit", req, &reply);
 	ctl_msg_free(&req);
-	if (st != EXIT_OK)
+	if (st != EXIT_OK) {
+		ctl_msg_free(&reply);
 		goto out;
+	}
 	switch (o->verb) {
 	case VERB_VERIFY:
 		memset(&res, 0, sizeof(res));
