@@ -660,6 +660,23 @@ peer_frame(struct daemon *d, struct transport_msg *m)
 }
 
 /*
+ * How long to wait for an acknowledgement before resending: retry_min_ms,
+ * doubling with each attempt up to retry_max_ms, and never less than the
+ * time a busy peer needs to commit a round.
+ */
+static int64_t
+retry_after(const struct daemon *d, int attempts)
+{
+	int64_t ms = d->conf->retry_min_ms;
+
+	while (attempts-- > 0 && ms < d->conf->retry_max_ms)
+		ms *= 2;
+	if (ms > d->conf->retry_max_ms)
+		ms = d->conf->retry_max_ms;
+	return ms < RETRY_AFTER_MS ? RETRY_AFTER_MS : ms;
+}
+
+/*
  * Send what is due to each link, highest precedence first.  A sent item
  * becomes due again after RETRY_AFTER_MS unless acknowledged (the
  * deferral is part of the round's transaction).
@@ -708,7 +725,7 @@ peer_send_due(struct daemon *d)
 				break;
 			}
 			store_defer(d->store, items[k].seq,
-			    wall_ms() + RETRY_AFTER_MS);
+			    wall_ms() + retry_after(d, items[k].attempts));
 		}
 		for (k = 0; k < n; k++)
 			store_item_clear(&items[k]);

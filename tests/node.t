@@ -9,12 +9,21 @@ fed_add BE-MFA BEL NATO,EU "BE:SECRET+NATO:SECRET[ATOMAL]+EU:SECRET"
 fed_add BE-DEF BEL NATO,EU "BE:SECRET+NATO:SECRET"
 fed_add BE-CUTA BEL - "BE:SECRET"
 fed_add BE-LOW BEL - "BE:CONFIDENTIEL"
+fed_add BE-RLY BEL NATO "BE:CONFIDENTIEL"
+fed_add NATO-X - NATO "NATO:SECRET"
 fed_link BE-MFA BE-DEF
-fed_link BE-DEF BE-CUTA
 fed_link BE-MFA BE-LOW
+fed_link BE-MFA BE-RLY
+fed_link BE-RLY NATO-X
+fed_route BE-MFA NATO-X BE-RLY
+fed_route NATO-X BE-MFA BE-RLY
+# BE-MFA's sysadmin believes BE-RLY relays NATO SECRET; BE-RLY is only
+# accredited to BE:CONFIDENTIEL.
+fed_accredit BE-MFA BE-RLY "BE:CONFIDENTIEL+NATO:SECRET"
+fed_link BE-DEF BE-CUTA
 fed_route BE-MFA BE-CUTA BE-DEF
 fed_route BE-CUTA BE-MFA BE-DEF
-for n in BE-MFA BE-DEF BE-CUTA BE-LOW; do
+for n in BE-MFA BE-DEF BE-CUTA BE-LOW BE-RLY NATO-X; do
 	fed_user $n root "BE:SECRET+NATO:SECRET" BEL NATO officer,auditor
 done
 fed_write
@@ -25,7 +34,7 @@ is "$rc" 0 "generated configuration passes --check-config"
 run "$VALISE" status -c "$FED/BE-MFA/valise.conf"
 is "$rc" 3 "valise status exits 3 when the node is not running"
 
-for n in BE-MFA BE-DEF BE-CUTA BE-LOW; do
+for n in BE-MFA BE-DEF BE-CUTA BE-LOW BE-RLY NATO-X; do
 	fed_start $n || BAIL_OUT="yes"
 done
 [ -z "${BAIL_OUT:-}" ] || { echo "Bail out! a node did not start"; exit 255; }
@@ -60,6 +69,18 @@ like "$out" "for CUTA" "the relayed message reached C"
 run v BE-MFA send --to BE-LOW --label "BE:SECRET" "$T/m2"
 is "$rc" 1 "a label above the next hop's accreditation is refused at submission"
 like "$err" "refused" "with the reason"
+
+run v BE-MFA send --to NATO-X --label "NATO SECRET" "$T/m1"
+is "$rc" 0 "NATO SECRET via a relay BE-MFA believes accredited for it"
+idx=$out
+wait_for 10 sh -c "\"\$VALISE\" sent -c \"$FED/BE-MFA/valise.conf\" ${idx:-NOID} | grep -q refused"
+run v BE-MFA sent "$idx"
+like "$out" "refused.*exceeds node accreditation" "the relay accredited only to BE:CONFIDENTIEL refused it, and the origin was told"
+run v BE-RLY audit log --event deny
+like "$out" "${idx:-NOID}" "the relay audited the refusal"
+run v NATO-X inbox --json
+case "$out" in *"${idx:-NOID}"*) ok 1 "nothing reached the destination";;
+*) ok 0 "nothing reached the destination";; esac
 
 run v BE-MFA send --to BE-DEF --label "NATO SECRET//ATOMAL" "$T/m1"
 is "$rc" 1 "nobody sends above their own clearance"
