@@ -638,97 +638,124 @@ op_inbox(struct req *q)
 	return 0;
 }
 
+/* A message of the caller's inbox, verified and opened. */
+struct opened {
+	uint8_t			 id[WIRE_ID_BYTES];
+	struct store_inbox_row	 row;
+	uint8_t			*wire;
+	size_t			 wlen;
+	struct envelope		*env;
+	uint8_t			*payload;
+	size_t			 plen;
+	struct wire_payload	 pl;
+};
+
+static void
+inbox_close(struct opened *m)
+{
+	secmem_wipe(&m->pl, sizeof(m->pl));
+	if (m->payload != NULL)
+		envelope_body_free(&m->payload, m->plen);
+	envelope_free(&m->env);
+	free(m->wire);
+	m->wire = NULL;
+}
+
+/*
+ * Find the message named by the request's "id" in the caller's inbox,
+ * check the caller is cleared for its label, verify it again and open it.
+ * e, when not NULL, is the read event to fill in (and turn into a deny or
+ * an integrity failure).  0, or the status of the reply already failed.
+ */
 static int
-op_read(struct req *q)
+inbox_open(struct req *q, struct devent *e, struct opened *m)
 {
 	struct daemon *d = q->d;
-	struct store_inbox_row row;
 	const struct fed_node *origin;
-	struct envelope *env = NULL;
-	struct devent *e;
-	uint8_t id[WIRE_ID_BYTES], *wire = NULL, *payload = NULL;
-	struct wire_payload pl;
-	size_t wlen, plen = 0;
 	int r;
 
-	if (parse_id(ctl_msg_str(q->msg, "id"), id) != 0)
+	memset(m, 0, sizeof(*m));
+	if (parse_id(ctl_msg_str(q->msg, "id"), m->id) != 0)
 		return fail(q, EXIT_USAGE, "a message id is 64 hex digits");
-	r = store_inbox_get(d->store, id, q->user->conf->login, &row, &wire,
-	    &wlen);
+	r = store_inbox_get(d->store, m->id, q->user->conf->login, &m->row,
+	    &m->wire, &m->wlen);
 	if (r == -ENOENT)
 		return fail(q, EXIT_USAGE, "no message %s in your inbox",
 		    ctl_msg_str(q->msg, "id"));
 	if (r != 0)
 		return fail(q, EXIT_INTERNAL, "cannot read the store: %s",
 		    strerror(-r));
-	e = user_event(q, AUDIT_EV_READ);
 	if (e != NULL) {
-		daemon_hex(e->id, id, sizeof(id));
+		daemon_hex(e->id, m->id, sizeof(m->id));
 		e->ev.msg_id = e->id;
-		DEVENT_SET(e, origin, origin, row.origin[0] ? row.origin : NULL);
-		util_fmt(e->label, sizeof(e->label), "%s", row.label);
+		DEVENT_SET(e, origin, origin, m->row.origin);
+		util_fmt(e->label, sizeof(e->label), "%s", m->row.label);
 		e->ev.label = e->label;
 	}
-	if (!cleared(q, row.label)) {
+	if (!cleared(q, m->row.label)) {
 		if (e != NULL) {
 			e->ev.type = AUDIT_EV_DENY;
 			e->ev.decision = "deny";
 			e->ev.detail = "read refused: above the user's clearance";
 		}
-		r = fail(q, EXIT_REFUSED, "refused: you are not cleared to "
-		    "read %s", row.label);
-		goto out;
+		return fail(q, EXIT_REFUSED, "refused: you are not cleared to "
+		    "read %s", m->row.label);
 	}
-	origin = strcmp(row.origin, d->conf->name) == 0 ? NULL :
-	    fed_node(d->fed, row.origin);
-	if (envelope_parse(wire, wlen, 0, &env) != 0 ||
-	    envelope_verify(env, origin != NULL ? origin->keys.sign_pk :
+	origin = strcmp(m->row.origin, d->conf->name) == 0 ? NULL :
+	    fed_node(d->fed, m->row.origin);
+	if (envelope_parse(m->wire, m->wlen, 0, &m->env) != 0 ||
+	    envelope_verify(m->env, origin != NULL ? origin->keys.sign_pk :
 	    identity_sign_pk(d->id)) != 0 ||
-	    envelope_open(env, d->conf->name, identity_box_pk(d->id),
-	    identity_box_sk(d->id), &payload, &plen) != 0 ||
-	    wire_payload_decode(payload, plen, &pl) != 0) {
+	    envelope_open(m->env, d->conf->name, identity_box_pk(d->id),
+	    identity_box_sk(d->id), &m->payload, &m->plen) != 0 ||
+	    wire_payload_decode(m->payload, m->plen, &m->pl) != 0) {
 		if (e != NULL) {
 			e->ev.type = AUDIT_EV_INTEGRITY_FAILURE;
 			e->ev.decision = "deny";
 			e->ev.detail = "stored message does not verify or open";
 		}
-		r = fail(q, EXIT_INTERNAL, "the stored message does not verify "
-		    "or open");
-		goto out;
+		return fail(q, EXIT_INTERNAL, "the stored message does not "
+		    "verify or open");
 	}
 	if (e != NULL)
 		e->ev.decision = "allow";
+	return 0;
+}
+
+static int
+op_read(struct req *q)
+{
+	struct daemon *d = q->d;
+	struct opened m;
+	char user[NAME_ADDR_MAX + 1];
+	int r;
+
+	if ((r = inbox_open(q, user_event(q, AUDIT_EV_READ), &m)) != 0)
+		goto out;
 	if (daemon_txn(d) != 0) {
 		r = fail(q, EXIT_INTERNAL, "the store cannot start a write");
 		goto out;
 	}
-	if (row.read_at == 0) {
-		char user[NAME_ADDR_MAX + 1];
-
-		snprintf(user, sizeof(user), "%s@%s", q->user->conf->login,
+	if (m.row.read_at == 0) {
+		util_fmt(user, sizeof(user), "%s@%s", q->user->conf->login,
 		    d->conf->name);
-		store_inbox_mark_read(d->store, id, q->user->conf->login,
+		store_inbox_mark_read(d->store, m.id, q->user->conf->login,
 		    daemon_now());
-		peer_receipt(d, RECEIPT_READ, id, row.origin, NULL, user,
+		peer_receipt(d, RECEIPT_READ, m.id, m.row.origin, NULL, user,
 		    RECEIPT_REASON_NONE, NULL);
 	}
 	ctl_msg_set_str(q->reply, "id", ctl_msg_str(q->msg, "id"));
-	ctl_msg_set_str(q->reply, "origin", row.origin);
-	ctl_msg_set_str(q->reply, "label", row.label);
+	ctl_msg_set_str(q->reply, "origin", m.row.origin);
+	ctl_msg_set_str(q->reply, "label", m.row.label);
 	ctl_msg_set_str(q->reply, "precedence",
-	    envelope_precedence_name(row.precedence));
-	ctl_msg_set_int(q->reply, "created", row.created);
-	ctl_msg_set_int(q->reply, "received", row.received);
-	ctl_msg_set_str(q->reply, "subject", pl.subject);
-	ctl_msg_set_str(q->reply, "author", pl.author);
-	ctl_msg_set_bytes(q->reply, "body", pl.body, pl.body_len);
-	secmem_wipe(&pl, sizeof(pl));
-	r = 0;
+	    envelope_precedence_name(m.row.precedence));
+	ctl_msg_set_int(q->reply, "created", m.row.created);
+	ctl_msg_set_int(q->reply, "received", m.row.received);
+	ctl_msg_set_str(q->reply, "subject", m.pl.subject);
+	ctl_msg_set_str(q->reply, "author", m.pl.author);
+	ctl_msg_set_bytes(q->reply, "body", m.pl.body, m.pl.body_len);
 out:
-	if (payload != NULL)
-		envelope_body_free(&payload, plen);
-	envelope_free(&env);
-	free(wire);
+	inbox_close(&m);
 	return r;
 }
 
@@ -742,43 +769,20 @@ static int
 op_reply(struct req *q)
 {
 	struct daemon *d = q->d;
-	struct store_inbox_row row;
-	const struct fed_node *origin;
-	struct envelope *env = NULL;
-	struct wire_payload pl;
+	struct opened m;
 	struct label orig, mine, join;
 	struct label_error lerr;
 	struct ctl_msg *item = NULL, *to, *ids;
 	struct outmsg *o = NULL;
-	uint8_t id[WIRE_ID_BYTES], *wire = NULL, *payload = NULL, *body = NULL;
-	size_t wlen, plen = 0, blen;
+	uint8_t *body = NULL;
+	size_t blen = 0;
 	const char *s;
 	char canon[LABEL_FORMAT_MAX], subject[WIRE_SUBJECT_MAX + 1];
 	int r;
 
-	memset(&pl, 0, sizeof(pl));
-	if (parse_id(ctl_msg_str(q->msg, "id"), id) != 0)
-		return fail(q, EXIT_USAGE, "a message id is 64 hex digits");
-	if ((r = store_inbox_get(d->store, id, q->user->conf->login, &row,
-	    &wire, &wlen)) != 0)
-		return fail(q, r == -ENOENT ? EXIT_USAGE : EXIT_INTERNAL,
-		    "no message %s in your inbox", ctl_msg_str(q->msg, "id"));
-	if (!cleared(q, row.label)) {
-		r = fail(q, EXIT_REFUSED, "refused: you are not cleared for "
-		    "the message you reply to (%s)", row.label);
+	if ((r = inbox_open(q, NULL, &m)) != 0)
 		goto out;
-	}
-	origin = fed_node(d->fed, row.origin);
-	if (envelope_parse(wire, wlen, 0, &env) != 0 ||
-	    envelope_verify(env, origin != NULL ? origin->keys.sign_pk :
-	    identity_sign_pk(d->id)) != 0 ||
-	    envelope_open(env, d->conf->name, identity_box_pk(d->id),
-	    identity_box_sk(d->id), &payload, &plen) != 0 ||
-	    wire_payload_decode(payload, plen, &pl) != 0) {
-		r = fail(q, EXIT_INTERNAL, "the original does not open");
-		goto out;
-	}
-	if (label_parse(d->fed->tables, row.label, &orig, &lerr) != 0) {
+	if (label_parse(d->fed->tables, m.row.label, &orig, &lerr) != 0) {
 		r = fail(q, EXIT_INTERNAL, "the original's label is invalid");
 		goto out;
 	}
@@ -795,10 +799,10 @@ op_reply(struct req *q)
 			    canon, sizeof(canon)) == 0)
 				r = fail(q, EXIT_REFUSED, "refused: a reply must "
 				    "be labelled at least %s; the lowest label "
-				    "covering both is %s", row.label, canon);
+				    "covering both is %s", m.row.label, canon);
 			else
 				r = fail(q, EXIT_REFUSED, "refused: a reply must "
-				    "be labelled at least %s (%s)", row.label,
+				    "be labelled at least %s (%s)", m.row.label,
 				    lerr.msg);
 			goto out;
 		}
@@ -809,8 +813,8 @@ op_reply(struct req *q)
 	}
 	if ((s = ctl_msg_str(q->msg, "subject")) == NULL) {
 		util_fmt(subject, sizeof(subject), "%s%s",
-		    strncmp(pl.subject, "Re: ", 4) == 0 ? "" : "Re: ",
-		    pl.subject);
+		    strncmp(m.pl.subject, "Re: ", 4) == 0 ? "" : "Re: ",
+		    m.pl.subject);
 		s = subject;
 	}
 	/* The reply as a send request item, checked like any other. */
@@ -819,7 +823,8 @@ op_reply(struct req *q)
 		r = fail(q, EXIT_INTERNAL, "out of memory");
 		goto out;
 	}
-	ctl_msg_set_str(to, "addr", pl.author[0] ? pl.author : row.origin);
+	ctl_msg_set_str(to, "addr", m.pl.author[0] ? m.pl.author :
+	    m.row.origin);
 	ctl_msg_set_str(item, "label", canon);
 	ctl_msg_set_str(item, "subject", s);
 	if ((s = ctl_msg_str(q->msg, "precedence")) != NULL)
@@ -849,11 +854,7 @@ out:
 	}
 	free(o);
 	ctl_msg_free(&item);
-	secmem_wipe(&pl, sizeof(pl));
-	if (payload != NULL)
-		envelope_body_free(&payload, plen);
-	envelope_free(&env);
-	free(wire);
+	inbox_close(&m);
 	return r;
 }
 
