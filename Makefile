@@ -10,6 +10,8 @@
 #   make bench      run the benchmarks in tests/bench/
 #   make demo       a small federation of nodes on this machine
 #   make install    PREFIX=/usr/local DESTDIR=
+#   make deb        the Debian package build/valise_VERSION_ARCH.deb
+#   make check-deb  build it, lintian, install, check, purge (root only)
 #
 # Sources are found by directory, so a new module needs no edit here:
 #   crypto/*.c keys/*.c policy/*.c     library layers
@@ -86,7 +88,7 @@ BENCHES = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 ALL_OBJS = $(call obj,$(LIB_SRCS) $(CLI_SRCS) $(DAEMON_SRCS))
 
 .PHONY: all deps check check-run check-asan fuzz fuzz-build bench demo \
-        install clean depcheck format-check tests
+        install deb check-deb clean depcheck format-check tests
 .DEFAULT_GOAL := all
 .SECONDARY:
 
@@ -189,6 +191,17 @@ install: all
 	    for p in docs/man/*.[1-8]; do s=$${p##*.}; \
 	        install -d $(DESTDIR)$(MANDIR)/man$$s; \
 	        install -m 0644 $$p $(DESTDIR)$(MANDIR)/man$$s/; done; fi
+
+# A package from a staged tree (packaging/mkdeb.sh); check-deb installs it
+# on this machine and purges it again, so it is a CI step, not part of check.
+deb: deps
+	$(Q)$(MAKE) --no-print-directory all
+	$(Q)sh packaging/mkdeb.sh $(BUILD) $(VERSION)
+
+check-deb: deb
+	$(Q)sh packaging/deps.sh --deb
+	$(Q)VALISE_BUILD=$(abspath $(BUILD)) VALISE_SRC=$(CURDIR) \
+	    VALISE_VERSION=$(VERSION) $(PROVE) tests/pkg/deb.t
 
 # Dependencies point down only: crypto and policy never see node or keys.
 LOWER_FILES = $(wildcard crypto/*.[ch] keys/*.[ch] policy/*.[ch])

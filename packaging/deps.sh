@@ -5,14 +5,17 @@
 # fuzz, benchmark and package itself.  Idempotent: packages already present
 # are left alone, and `apt-get update` runs only when something is missing.
 #
-# Usage: packaging/deps.sh [--bench]
+# Usage: packaging/deps.sh [--bench|--deb]
 #   --bench   also install the peers measured by `make bench` (nncp, gnupg)
+#   --deb     also install lintian, for `make check-deb`
 set -eu
 
 # Build and test dependencies.  Keep this list sorted.
 PKGS="
 clang
+dpkg-dev
 gcc
+groff-base
 libclang-rt-14-dev
 libconfig-dev
 libjansson-dev
@@ -21,6 +24,7 @@ libsqlcipher-dev
 libxml2-dev
 libzmq3-dev
 make
+man-db
 perl
 pkg-config
 python3
@@ -30,6 +34,9 @@ strace
 "
 if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS gnupg nncp"
+fi
+if [ "${1:-}" = "--deb" ]; then
+	PKGS="$PKGS lintian"
 fi
 
 if [ "$(id -u)" -eq 0 ]; then
