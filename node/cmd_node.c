@@ -100,46 +100,73 @@ num(const struct ctl_msg *m, const char *key)
 	return v;
 }
 
+/* What a column holds, so that JSON gets numbers and booleans and the
+ * terminal gets local times and yes/no. */
+enum kind { K_STR, K_INT, K_TIME, K_BOOL };
+
+struct column {
+	const char	*name;
+	enum kind	 kind;
+};
+
+#define COLS_MAX	16
+
 /* Print the list under key with the columns given, as text or JSON. */
 static int
 table(const struct ctl_msg *reply, const char *key,
-    const struct report_col *cols, size_t ncols, bool json,
-    const char *const *times)
+    const struct column *cols, size_t ncols, bool json)
 {
+	struct report_col rc[COLS_MAX];
 	struct report *r = NULL;
 	char when[32];
-	size_t i, k, t;
-	int64_t v;
+	size_t i, k;
+	bool b;
 
-	if (report_new(&r, stdout, json ? REPORT_JSON : REPORT_TEXT, cols,
+	for (k = 0; k < ncols && k < COLS_MAX; k++) {
+		rc[k].name = cols[k].name;
+		switch (cols[k].kind) {
+		case K_INT:
+			rc[k].type = REPORT_INT;
+			break;
+		case K_TIME:
+			rc[k].type = json ? REPORT_INT : REPORT_STR;
+			break;
+		case K_BOOL:
+			rc[k].type = REPORT_BOOL;
+			break;
+		default:
+			rc[k].type = REPORT_STR;
+			break;
+		}
+	}
+	if (report_new(&r, stdout, json ? REPORT_JSON : REPORT_TEXT, rc,
 	    ncols) != 0)
 		return EXIT_INTERNAL;
 	for (i = 0; i < ctl_msg_count(reply, key); i++) {
 		const struct ctl_msg *m = ctl_msg_item(reply, key, i);
 
 		for (k = 0; k < ncols; k++) {
-			if (cols[k].type == REPORT_INT) {
+			switch (cols[k].kind) {
+			case K_INT:
 				report_int(r, k, num(m, cols[k].name));
-				continue;
-			}
-			for (t = 0; times != NULL && times[t] != NULL; t++)
-				if (strcmp(times[t], cols[k].name) == 0)
+				break;
+			case K_TIME:
+				if (json) {
+					report_int(r, k, num(m, cols[k].name));
 					break;
-			if (!json && times != NULL && times[t] != NULL) {
+				}
 				client_time(when, sizeof(when),
 				    num(m, cols[k].name));
 				report_str(r, k, when);
-			} else if (ctl_msg_bool(m, cols[k].name,
-			    &(bool){ false }) == 0) {
-				bool b = false;
+				break;
+			case K_BOOL:
+				b = false;
 				(void)ctl_msg_bool(m, cols[k].name, &b);
-				report_str(r, k, b ? "yes" : "no");
-			} else if (ctl_msg_int(m, cols[k].name, &v) == 0) {
-				snprintf(when, sizeof(when), "%lld",
-				    (long long)v);
-				report_str(r, k, when);
-			} else {
+				report_bool(r, k, b);
+				break;
+			default:
 				report_str(r, k, str(m, cols[k].name));
+				break;
 			}
 		}
 		report_row(r);
@@ -152,13 +179,11 @@ table(const struct ctl_msg *reply, const char *key,
 int
 cmd_inbox_main(int argc, char **argv)
 {
-	static const struct report_col cols[] = {
-		{ "id", REPORT_STR }, { "received", REPORT_STR },
-		{ "origin", REPORT_STR }, { "precedence", REPORT_STR },
-		{ "label", REPORT_STR }, { "subject", REPORT_STR },
-		{ "read", REPORT_STR },
+	static const struct column cols[] = {
+		{ "id", K_STR }, { "received", K_TIME }, { "origin", K_STR },
+		{ "precedence", K_STR }, { "label", K_STR },
+		{ "subject", K_STR }, { "read", K_BOOL },
 	};
-	static const char *const times[] = { "received", NULL };
 	struct ctl_msg *reply = NULL;
 	struct common o;
 	int64_t above;
@@ -175,13 +200,13 @@ cmd_inbox_main(int argc, char **argv)
 		printf("{\"above_clearance\":%lld,\"messages\":",
 		    (long long)above);
 		fflush(stdout);
-		table(reply, "messages", cols, 7, true, NULL);
+		table(reply, "messages", cols, 7, true);
 		printf("}\n");
 	} else {
 		if (ctl_msg_count(reply, "messages") == 0)
 			printf("no messages you are cleared to read\n");
 		else
-			table(reply, "messages", cols, 7, false, times);
+			table(reply, "messages", cols, 7, false);
 		if (above > 0)
 			printf("%lld message%s above your clearance\n",
 			    (long long)above, above == 1 ? "" : "s");
@@ -249,13 +274,11 @@ out:
 int
 cmd_sent_main(int argc, char **argv)
 {
-	static const struct report_col cols[] = {
-		{ "id", REPORT_STR }, { "recipient", REPORT_STR },
-		{ "status", REPORT_STR }, { "via", REPORT_STR },
-		{ "updated", REPORT_STR }, { "label", REPORT_STR },
-		{ "reason", REPORT_STR },
+	static const struct column cols[] = {
+		{ "id", K_STR }, { "recipient", K_STR }, { "status", K_STR },
+		{ "via", K_STR }, { "updated", K_TIME }, { "label", K_STR },
+		{ "reason", K_STR },
 	};
-	static const char *const times[] = { "updated", NULL };
 	struct ctl_msg *reply = NULL;
 	struct common o;
 	int st;
@@ -264,7 +287,7 @@ cmd_sent_main(int argc, char **argv)
 	    "[ID]", true, false, &o)) != EXIT_OK)
 		return st < 0 ? EXIT_OK : st;
 	if ((st = request(&o, "sent", "sent", o.arg, &reply)) == EXIT_OK)
-		st = table(reply, "recipients", cols, 7, o.json, times);
+		st = table(reply, "recipients", cols, 7, o.json);
 	ctl_msg_free(&reply);
 	return st;
 }
@@ -272,14 +295,12 @@ cmd_sent_main(int argc, char **argv)
 int
 cmd_status_main(int argc, char **argv)
 {
-	static const struct report_col cols[] = {
-		{ "name", REPORT_STR }, { "connected", REPORT_STR },
-		{ "last_contact", REPORT_STR }, { "queued_flash", REPORT_INT },
-		{ "queued_immediate", REPORT_INT },
-		{ "queued_priority", REPORT_INT },
-		{ "queued_routine", REPORT_INT }, { "queued_bytes", REPORT_INT },
+	static const struct column cols[] = {
+		{ "name", K_STR }, { "connected", K_BOOL },
+		{ "last_contact", K_TIME }, { "queued_flash", K_INT },
+		{ "queued_immediate", K_INT }, { "queued_priority", K_INT },
+		{ "queued_routine", K_INT }, { "queued_bytes", K_INT },
 	};
-	static const char *const times[] = { "last_contact", NULL };
 	struct ctl_msg *reply = NULL;
 	struct common o;
 	bool alarm = false;
@@ -306,7 +327,7 @@ cmd_status_main(int argc, char **argv)
 	    "policy:      %.16s\n\n", (long long)num(reply, "audit_entries"),
 	    (long long)num(reply, "audit_checkpoint_seq"), when,
 	    alarm ? ", ALARM: writes failing" : "", str(reply, "policy_hash"));
-	table(reply, "peers", cols, 8, false, times);
+	table(reply, "peers", cols, 8, false);
 out:
 	ctl_msg_free(&reply);
 	return st;
@@ -315,11 +336,11 @@ out:
 int
 cmd_peers_main(int argc, char **argv)
 {
-	static const struct report_col cols[] = {
-		{ "name", REPORT_STR }, { "fingerprint", REPORT_STR },
-		{ "endpoint", REPORT_STR }, { "nationality", REPORT_STR },
-		{ "organisations", REPORT_STR }, { "accreditation", REPORT_STR },
-		{ "revoked", REPORT_STR },
+	static const struct column cols[] = {
+		{ "name", K_STR }, { "fingerprint", K_STR },
+		{ "endpoint", K_STR }, { "nationality", K_STR },
+		{ "organisations", K_STR }, { "accreditation", K_STR },
+		{ "direct", K_BOOL }, { "revoked", K_BOOL },
 	};
 	struct ctl_msg *reply = NULL;
 	struct common o;
@@ -329,7 +350,7 @@ cmd_peers_main(int argc, char **argv)
 	    false, false, &o)) != EXIT_OK)
 		return st < 0 ? EXIT_OK : st;
 	if ((st = request(&o, "peers", "peers", NULL, &reply)) == EXIT_OK)
-		st = table(reply, "peers", cols, 7, o.json, NULL);
+		st = table(reply, "peers", cols, 8, o.json);
 	ctl_msg_free(&reply);
 	return st;
 }

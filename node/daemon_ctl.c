@@ -309,8 +309,8 @@ parse_outmsg(struct req *q, const struct ctl_msg *m, struct outmsg *o)
 	if ((s = ctl_msg_str(m, "label")) == NULL)
 		return fail(q, EXIT_USAGE, "a label is required (--label)");
 	if (label_parse(d->fed->tables, s, &o->label, &lerr) != 0)
-		return fail(q, EXIT_USAGE, "invalid label '%s': %s (at "
-		    "character %zu)", s, lerr.msg, lerr.pos + 1);
+		return fail(q, EXIT_USAGE, "invalid label '%s': %s", s,
+		    lerr.msg);
 	if (label_format(d->fed->tables, &o->label, o->canon,
 	    sizeof(o->canon)) != 0 || strlen(o->canon) > ENVELOPE_LABEL_MAX)
 		return fail(q, EXIT_USAGE, "label too long");
@@ -789,8 +789,8 @@ op_reply(struct req *q)
 	mine = orig;
 	if ((s = ctl_msg_str(q->msg, "label")) != NULL) {
 		if (label_parse(d->fed->tables, s, &mine, &lerr) != 0) {
-			r = fail(q, EXIT_USAGE, "invalid label '%s': %s (at "
-			    "character %zu)", s, lerr.msg, lerr.pos + 1);
+			r = fail(q, EXIT_USAGE, "invalid label '%s': %s", s,
+			    lerr.msg);
 			goto out;
 		}
 		if (!label_dominates(d->fed->tables, &mine, &orig)) {

@@ -32,8 +32,8 @@ subject(const struct fed *f, struct conf_errors *errs, int line,
 
 	clearance_subject_init(s);
 	if (clearance_parse(f->tables, clr, s, &lerr) != 0)
-		conf_error(errs, f->conf, line, "%s: '%s': %s (at character "
-		    "%zu)", where, clr, lerr.msg, lerr.pos + 1);
+		conf_error(errs, f->conf, line, "%s: '%s': %s", where, clr,
+		    lerr.msg);
 	if (clearance_parse_nat(nat, s, &lerr) != 0)
 		conf_error(errs, f->conf, line, "%s: nationality '%s': %s",
 		    where, nat, lerr.msg);

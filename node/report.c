@@ -112,6 +112,16 @@ report_int(struct report *r, size_t col, int64_t v)
 }
 
 int
+report_bool(struct report *r, size_t col, bool v)
+{
+	if (col >= r->ncols || r->cols[col].type != REPORT_BOOL)
+		return -EINVAL;
+	r->cur[col].i = v;
+	r->cur[col].set = true;
+	return 0;
+}
+
+int
 report_row(struct report *r)
 {
 	json_t *o = NULL, *v;
@@ -130,6 +140,8 @@ report_row(struct report *r)
 				v = json_null();
 			else if (r->cols[i].type == REPORT_INT)
 				v = json_integer(r->cur[i].i);
+			else if (r->cols[i].type == REPORT_BOOL)
+				v = json_boolean(r->cur[i].i);
 			else
 				v = json_string(r->cur[i].s);
 			/* json_string refuses invalid UTF-8: say so. */
@@ -154,6 +166,8 @@ report_row(struct report *r)
 				continue;
 			if (r->cols[i].type == REPORT_INT)
 				fprintf(r->out, "%" PRId64, r->cur[i].i);
+			else if (r->cols[i].type == REPORT_BOOL)
+				fputs(r->cur[i].i ? "true" : "false", r->out);
 			else
 				csv_field(r->out, r->cur[i].s);
 		}
@@ -302,6 +316,8 @@ cell_text(const struct report *r, size_t i)
 		snprintf(buf, sizeof(buf), "%" PRId64, r->cur[i].i);
 		return strdup(buf);
 	}
+	if (r->cols[i].type == REPORT_BOOL)
+		return strdup(r->cur[i].i ? "yes" : "no");
 	if ((s = strdup(r->cur[i].s[0] != '\0' ? r->cur[i].s : "-")) == NULL)
 		return NULL;
 	for (p = s; *p != '\0'; p++)

@@ -24,6 +24,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdbool.h>
 #include <stdio.h>
 
 /* Columns in one report: more is a caller bug (-EINVAL). */
@@ -38,6 +39,7 @@ enum report_format {
 enum report_type {
 	REPORT_STR,
 	REPORT_INT,
+	REPORT_BOOL,	/* JSON true/false, CSV true/false, text yes/no */
 };
 
 struct report_col {
@@ -62,6 +64,7 @@ int	report_new(struct report **rp, FILE *out, enum report_format fmt,
  */
 int	report_str(struct report *r, size_t col, const char *v);
 int	report_int(struct report *r, size_t col, int64_t v);
+int	report_bool(struct report *r, size_t col, bool v);
 
 /* Finish the current row.  0 or -errno. */
 int	report_row(struct report *r);
