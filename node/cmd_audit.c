@@ -946,8 +946,12 @@ online(struct opts *o)
 		res.last_checkpoint_seq = (uint64_t)v;
 		(void)ctl_msg_int(reply, "external_seq", &v);
 		res.external_seq = (uint64_t)v;
+		s = ctl_msg_str(reply, "witness");
 		st = print_verify(ret, &res, "node's audit.db",
-		    cptext != NULL);
+		    cptext != NULL || s != NULL);
+		if (s != NULL && st == EXIT_OK)
+			printf("(the latest checkpoint of this log that peer "
+			    "%s holds as a witness)\n", s);
 		break;
 	case VERB_CHECKPOINT:
 		fputs((s = ctl_msg_str(reply, "checkpoint")) ? s : "", stdout);

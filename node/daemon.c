@@ -587,6 +587,7 @@ run(struct daemon *d)
 			else
 				ctl_client_ready(d, idx[i]);
 		}
+		ctl_verify_poll(d);
 		if (daemon_now() != last_expiry) {
 			last_expiry = daemon_now();
 			peer_expire(d);
@@ -623,6 +624,7 @@ shutdown_node(struct daemon *d, bool started)
 		if (audit_checkpoint_now(d->audit) != 0)
 			log_warn("audit log: final checkpoint failed");
 	}
+	ctl_msg_free(&d->verify.reply);
 	for (i = 0; i < DAEMON_CLIENTS_MAX; i++)
 		if (d->clients[i].fd >= 0)
 			client_close(d, (int)i);

@@ -87,6 +87,21 @@ struct pending {
 	struct ctl_msg		*reply;
 };
 
+/* An auditor's verify waiting for the peers' witnesses of this log. */
+struct pending_verify {
+	bool			 active;
+	int			 client;
+	struct ctl_msg		*reply;
+	int64_t			 deadline_ms;
+	size_t			 asked, answered;
+	bool			 have;
+	struct audit_checkpoint	 best;
+	char			 from[STORE_NAME_MAX + 1];
+};
+
+#define DAEMON_DEFERRED		100	/* a handler will reply later */
+#define DAEMON_WITNESS_WAIT_MS	2000
+
 struct daemon {
 	struct conf		*conf;
 	struct fed		*fed;
@@ -109,6 +124,7 @@ struct daemon {
 	size_t			 npending;
 	size_t			 nwork;		/* frames + requests taken */
 
+	struct pending_verify	 verify;
 	bool			 overflow;	/* an event did not fit */
 	bool			 fail_closed;	/* audit or store failing */
 	int			 last_error;
@@ -134,6 +150,9 @@ void	peer_frame(struct daemon *d, struct transport_msg *m);
 void	peer_send_due(struct daemon *d);
 void	peer_expire(struct daemon *d);
 void	peer_send_witness(struct daemon *d);
+/* Ask every connected peer for the checkpoint of our log it holds;
+ * returns how many were asked. */
+size_t	peer_ask_witnesses(struct daemon *d);
 /*
  * Queue a signed receipt to origin about msg id (inside the round).  dest
  * is the destination node a non-delivery concerns (NULL: this node).
@@ -151,5 +170,7 @@ int	peer_deliver(struct daemon *d, const struct envelope *env,
 
 /* daemon_ctl.c */
 void	ctl_client_ready(struct daemon *d, int client);
+/* Finish a verify once the peers answered or the wait is over. */
+void	ctl_verify_poll(struct daemon *d);
 
 #endif /* DAEMON_H */

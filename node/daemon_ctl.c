@@ -960,6 +960,57 @@ audit_row(void *ctx, const struct audit_record *r)
 	return 0;
 }
 
+/* Verify the node's log, against ext when not NULL, into reply. */
+static int
+verify_reply(struct daemon *d, struct ctl_msg *reply,
+    const struct audit_checkpoint *ext, const char *from)
+{
+	struct audit_verify_result res;
+	uint8_t key[IDENTITY_DB_KEY_BYTES];
+	char hex[2 * AUDIT_HASH_BYTES + 1];
+	int r;
+
+	if (identity_db_key(d->id, "audit", key) != 0) {
+		ctl_msg_set_int(reply, "status", EXIT_INTERNAL);
+		ctl_msg_set_str(reply, "error", "no audit key");
+		return EXIT_INTERNAL;
+	}
+	r = audit_verify(d->audit, key, ext, identity_sign_pk(d->id), &res);
+	secmem_wipe(key, sizeof(key));
+	ctl_msg_set_int(reply, "result", r);
+	ctl_msg_set_int(reply, "fault", res.fault);
+	ctl_msg_set_int(reply, "bad_seq", (int64_t)res.bad_seq);
+	ctl_msg_set_str(reply, "what", res.what);
+	ctl_msg_set_int(reply, "entries", (int64_t)res.entries);
+	prim_to_hex(hex, res.head, sizeof(res.head));
+	ctl_msg_set_str(reply, "head", hex);
+	ctl_msg_set_int(reply, "checkpoints", (int64_t)res.checkpoints);
+	ctl_msg_set_int(reply, "last_checkpoint_seq",
+	    (int64_t)res.last_checkpoint_seq);
+	ctl_msg_set_bool(reply, "external_checked", res.external_checked);
+	ctl_msg_set_int(reply, "external_seq", (int64_t)res.external_seq);
+	if (from != NULL)
+		ctl_msg_set_str(reply, "witness", from);
+	return 0;
+}
+
+void
+ctl_verify_poll(struct daemon *d)
+{
+	struct pending_verify *v = &d->verify;
+
+	if (!v->active || (v->answered < v->asked &&
+	    daemon_now_ms() < v->deadline_ms))
+		return;
+	v->active = false;
+	verify_reply(d, v->reply, v->have ? &v->best : NULL,
+	    v->have ? v->from : NULL);
+	if (ctl_msg_int(v->reply, "status", &(int64_t){ 0 }) == -ENOENT)
+		ctl_msg_set_int(v->reply, "status", EXIT_OK);
+	daemon_queue_reply(d, v->client, v->reply);
+	v->reply = NULL;
+}
+
 /*
  * The auditor's commands, run on the node's own log.  Every request is
  * itself audited (audit-access), with what was asked.
@@ -971,7 +1022,6 @@ op_audit(struct req *q)
 	const char *verb = ctl_msg_str(q->msg, "verb"), *s;
 	struct audit_filter f;
 	struct audit_page page;
-	struct audit_verify_result res;
 	struct audit_checkpoint cp, ext;
 	struct label_error lerr;
 	struct devent *e;
@@ -1025,30 +1075,25 @@ op_audit(struct req *q)
 	if (strcmp(verb, "verify") == 0) {
 		const char *cps = ctl_msg_str(q->msg, "checkpoint");
 
-		if (cps != NULL && audit_checkpoint_parse(&ext, cps,
-		    strlen(cps)) != 0)
-			return fail(q, EXIT_USAGE, "not a checkpoint");
-		if ((r = identity_db_key(d->id, "audit", key)) != 0)
-			return fail(q, EXIT_INTERNAL, "no audit key");
-		r = audit_verify(d->audit, key, cps ? &ext : NULL,
-		    identity_sign_pk(d->id), &res);
-		secmem_wipe(key, sizeof(key));
-		ctl_msg_set_int(q->reply, "result", r);
-		ctl_msg_set_int(q->reply, "fault", res.fault);
-		ctl_msg_set_int(q->reply, "bad_seq", (int64_t)res.bad_seq);
-		ctl_msg_set_str(q->reply, "what", res.what);
-		ctl_msg_set_int(q->reply, "entries", (int64_t)res.entries);
-		prim_to_hex(hex, res.head, sizeof(res.head));
-		ctl_msg_set_str(q->reply, "head", hex);
-		ctl_msg_set_int(q->reply, "checkpoints",
-		    (int64_t)res.checkpoints);
-		ctl_msg_set_int(q->reply, "last_checkpoint_seq",
-		    (int64_t)res.last_checkpoint_seq);
-		ctl_msg_set_bool(q->reply, "external_checked",
-		    res.external_checked);
-		ctl_msg_set_int(q->reply, "external_seq",
-		    (int64_t)res.external_seq);
-		return 0;
+		if (cps != NULL) {
+			if (audit_checkpoint_parse(&ext, cps, strlen(cps)) != 0)
+				return fail(q, EXIT_USAGE, "not a checkpoint");
+			return verify_reply(d, q->reply, &ext, NULL);
+		}
+		/* No checkpoint given: ask the peers what they witnessed of
+		 * this log, and verify against the latest once they answer. */
+		if (!d->verify.active && (d->verify.asked =
+		    peer_ask_witnesses(d)) > 0) {
+			d->verify.active = true;
+			d->verify.client = q->client;
+			d->verify.reply = q->reply;
+			d->verify.deadline_ms = daemon_now_ms() +
+			    DAEMON_WITNESS_WAIT_MS;
+			d->verify.answered = 0;
+			d->verify.have = false;
+			return DAEMON_DEFERRED;
+		}
+		return verify_reply(d, q->reply, NULL, NULL);
 	}
 	if (strcmp(verb, "checkpoint") == 0) {
 		s = ctl_msg_str(q->msg, "witness");
@@ -1132,9 +1177,14 @@ dispatch(struct daemon *d, int client, const struct ctl_msg *msg)
 		    "allow this");
 		goto reply;
 	}
-	if (ops[i].fn(&q) == 0 && ctl_msg_int(q.reply, "status",
-	    &(int64_t){ 0 }) == -ENOENT)
-		ctl_msg_set_int(q.reply, "status", EXIT_OK);
+	switch (ops[i].fn(&q)) {
+	case DAEMON_DEFERRED:
+		return;		/* the handler keeps q.reply and replies later */
+	case 0:
+		if (ctl_msg_int(q.reply, "status", &(int64_t){ 0 }) == -ENOENT)
+			ctl_msg_set_int(q.reply, "status", EXIT_OK);
+		break;
+	}
 reply:
 	daemon_queue_reply(d, client, q.reply);
 }

@@ -582,17 +582,61 @@ handle_ack(struct daemon *d, struct transport_msg *m,
  * A peer's latest audit checkpoint: keep it as a witness of its log.  Two
  * different heads for one sequence number is equivocation, an incident.
  */
+/* A witness of our own log, answered by a peer for a pending verify. */
+static void
+witness_answer(struct daemon *d, struct transport_msg *m,
+    const struct wire_frame *f)
+{
+	struct pending_verify *v = &d->verify;
+	struct audit_checkpoint cp;
+	struct audit_status st;
+
+	if (!v->active)
+		return;
+	v->answered++;
+	audit_status(d->audit, &st);
+	if (audit_checkpoint_parse(&cp, f->text, strlen(f->text)) != 0 ||
+	    memcmp(cp.log_id, st.log_id, sizeof(cp.log_id)) != 0 ||
+	    audit_checkpoint_verify(&cp, identity_sign_pk(d->id)) != 0)
+		return;
+	if (!v->have || cp.seq > v->best.seq) {
+		v->best = cp;
+		v->have = true;
+		util_fmt(v->from, sizeof(v->from), "%s", m->peer);
+	}
+}
+
+/*
+ * Witness frames: a peer's checkpoint to keep (equivocation, two heads
+ * for one sequence number, is an incident); a peer asking for what we
+ * hold of some node's log; a peer answering our own question.
+ */
 static void
 handle_witness(struct daemon *d, struct transport_msg *m,
     const struct wire_frame *f)
 {
 	const struct fed_node *n = fed_node(d->fed, m->peer);
 	struct audit_checkpoint cp;
+	char text[AUDIT_CHECKPOINT_TEXT_MAX];
+	uint8_t frame[WIRE_WITNESS_MAX + 8];
 	struct devent *e;
+	size_t len;
 	int r;
 
 	if (n == NULL)
 		return;
+	if (f->witness == WIRE_WITNESS_ANSWER) {
+		witness_answer(d, m, f);
+		return;
+	}
+	if (f->witness == WIRE_WITNESS_ASK) {
+		if (audit_witness_latest_from(d->audit, f->text, &cp) == 0 &&
+		    audit_checkpoint_format(&cp, text, sizeof(text)) >= 0 &&
+		    wire_witness(WIRE_WITNESS_ANSWER, text, frame,
+		    sizeof(frame), &len) == 0)
+			transport_reply(d->tp, m, frame, len);
+		return;
+	}
 	if (audit_checkpoint_parse(&cp, f->text, strlen(f->text)) != 0)
 		r = -EBADMSG;
 	else
@@ -610,6 +654,23 @@ handle_witness(struct daemon *d, struct transport_msg *m,
 		    "sequence number (kept as evidence)", m->peer);
 }
 
+size_t
+peer_ask_witnesses(struct daemon *d)
+{
+	uint8_t frame[WIRE_WITNESS_MAX + 8];
+	size_t len, i, n = 0;
+
+	if (wire_witness(WIRE_WITNESS_ASK, d->conf->name, frame,
+	    sizeof(frame), &len) != 0)
+		return 0;
+	for (i = 0; i < d->nlinks; i++)
+		if (d->links[i].connected &&
+		    transport_send(d->tp, d->links[i].node->conf->name, frame,
+		    len) == 0)
+			n++;
+	return n;
+}
+
 /* Send this node's latest checkpoint to every link, as a witness. */
 void
 peer_send_witness(struct daemon *d)
@@ -621,7 +682,8 @@ peer_send_witness(struct daemon *d)
 
 	if (audit_checkpoint_latest(d->audit, &cp) != 0 ||
 	    audit_checkpoint_format(&cp, text, sizeof(text)) < 0 ||
-	    wire_witness(text, frame, sizeof(frame), &len) != 0)
+	    wire_witness(WIRE_WITNESS_PUSH, text, frame, sizeof(frame),
+	    &len) != 0)
 		return;
 	for (i = 0; i < d->nlinks; i++)
 		if (d->links[i].connected)
@@ -637,7 +699,8 @@ peer_frame(struct daemon *d, struct transport_msg *m)
 	struct devent *e;
 
 	if (wire_parse(m->data, m->len, &f) != 0 ||
-	    (m->dir == TRANSPORT_INBOUND) != (f.type != WIRE_ACK)) {
+	    (m->dir == TRANSPORT_INBOUND) != (f.type == WIRE_DATA ||
+	    (f.type == WIRE_WITNESS && f.witness != WIRE_WITNESS_ANSWER))) {
 		e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, NULL,
 		    m->dir == TRANSPORT_INBOUND ? m->peer : NULL,
 		    m->dir == TRANSPORT_REPLY ? m->peer : NULL);

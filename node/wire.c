@@ -32,9 +32,11 @@ wire_parse(const uint8_t *buf, size_t len, struct wire_frame *f)
 		return -EBADMSG;
 	if (type == WIRE_WITNESS) {
 		f->type = WIRE_WITNESS;
-		if (kind != 0 || buf_get_str16(&r, f->text, sizeof(f->text), 1,
-		    WIRE_WITNESS_MAX) != 0 || buf_end(&r) != 0)
+		if (kind > WIRE_WITNESS_ANSWER || buf_get_str16(&r, f->text,
+		    sizeof(f->text), 1, WIRE_WITNESS_MAX) != 0 ||
+		    buf_end(&r) != 0)
 			return -EBADMSG;
+		f->witness = (enum wire_witness_kind)kind;
 		return 0;
 	}
 	if (kind != WIRE_ENVELOPE && kind != WIRE_RECEIPT)
@@ -112,7 +114,8 @@ wire_ack(enum wire_kind kind, const uint8_t id[WIRE_ID_BYTES],
 }
 
 int
-wire_witness(const char *text, uint8_t *buf, size_t cap, size_t *outlen)
+wire_witness(enum wire_witness_kind k, const char *text, uint8_t *buf,
+    size_t cap, size_t *outlen)
 {
 	struct buf_writer w;
 
@@ -121,7 +124,7 @@ wire_witness(const char *text, uint8_t *buf, size_t cap, size_t *outlen)
 		return -EINVAL;
 	buf_writer_init(&w, buf, cap);
 	if (buf_put_u8(&w, WIRE_VERSION) != 0 ||
-	    buf_put_u8(&w, WIRE_WITNESS) != 0 || buf_put_u8(&w, 0) != 0 ||
+	    buf_put_u8(&w, WIRE_WITNESS) != 0 || buf_put_u8(&w, (uint8_t)k) != 0 ||
 	    buf_put_str16(&w, text) != 0)
 		return -EMSGSIZE;
 	*outlen = buf_writer_len(&w);

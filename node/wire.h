@@ -6,9 +6,12 @@
  *
  *	DATA	version 1, type 1, kind (1 envelope, 2 receipt),
  *		str8 destination node, then the envelope or receipt bytes
- *	WITNESS	version 1, type 3, kind 0, str16 checkpoint text: the
- *		sender's latest signed audit checkpoint, for the receiver
- *		to keep as a witness (no acknowledgement)
+ *	WITNESS	version 1, type 3, kind, str16 text:
+ *		kind 0: the sender's latest signed audit checkpoint, for the
+ *		receiver to keep as a witness (no acknowledgement);
+ *		kind 1: a request for the latest checkpoint of the node
+ *		named in text that the receiver holds, answered with
+ *		kind 2: that checkpoint (text), on the same connection
  *	ACK	version 1, type 2, kind, 32-byte id, str8 destination,
  *		status: the receiver has taken responsibility (stored,
  *		delivered, or refused with a non-delivery receipt queued),
@@ -40,6 +43,12 @@ enum wire_type {
 
 #define WIRE_WITNESS_MAX	512	/* a checkpoint's text */
 
+enum wire_witness_kind {
+	WIRE_WITNESS_PUSH	= 0,
+	WIRE_WITNESS_ASK	= 1,
+	WIRE_WITNESS_ANSWER	= 2,
+};
+
 enum wire_kind {
 	WIRE_ENVELOPE	= 1,
 	WIRE_RECEIPT	= 2,
@@ -59,6 +68,7 @@ struct wire_frame {
 	const uint8_t		*data;	/* points into the parsed buffer */
 	size_t			len;
 	/* WITNESS */
+	enum wire_witness_kind	witness;
 	char			text[WIRE_WITNESS_MAX + 1];
 	/* ACK */
 	uint8_t			id[WIRE_ID_BYTES];
@@ -87,9 +97,9 @@ struct wire_payload {
 	size_t		body_len;
 };
 
-/* A WITNESS frame for checkpoint text into buf (4 + text); *outlen set. */
-int	wire_witness(const char *text, uint8_t *buf, size_t cap,
-	    size_t *outlen);
+/* A WITNESS frame of kind k with text into buf; *outlen set. */
+int	wire_witness(enum wire_witness_kind k, const char *text, uint8_t *buf,
+	    size_t cap, size_t *outlen);
 
 /* The envelope body: subject, author and text.  malloc'd into *out. */
 int	wire_payload_encode(const char *subject, const char *author,

@@ -101,6 +101,10 @@ like "$out" "read" "and B's"
 wait_for 15 sh -c "\"\$VALISE\" audit checkpoint -c \"$FED/BE-DEF/valise.conf\" --witness BE-MFA >\"$T/cp\""
 ok $? "BE-DEF holds a checkpoint of BE-MFA's log"
 like "$(cat "$T/cp")" "." "and exports it for an auditor"
+run v BE-MFA audit verify
+is "$rc" 0 "verify through the node asks the peers for their witnesses"
+like "$out" "external checkpoint at seq [0-9]+ (matches|witnessed)" "and checks the log against the latest"
+like "$out" "peer BE-(DEF|LOW|RLY) holds as a witness" "naming the peer"
 run v BE-MFA audit export-key --out "$T/mfa.key"
 is "$rc" 0 "BE-MFA's auditor exports the key"
 fed_stop BE-MFA
