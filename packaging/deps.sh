@@ -16,6 +16,7 @@ clang
 dpkg-dev
 gcc
 groff-base
+iproute2
 libclang-rt-14-dev
 libconfig-dev
 libjansson-dev
@@ -31,6 +32,7 @@ python3
 python3-zmq
 sqlcipher
 strace
+util-linux
 "
 if [ "${1:-}" = "--bench" ]; then
 	PKGS="$PKGS gnupg nncp"

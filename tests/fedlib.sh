@@ -20,6 +20,17 @@ FED="$T/fed"
 mkdir -p "$FED"
 : "${FED_PORT:=$((20000 + ($$ % 2000) * 10))}"
 
+# The next TCP port from FED_PORT that nothing listens on: tests and
+# benchmarks run side by side on shared machines.
+_fed_port() {
+	while ss -Htln "sport = :$FED_PORT" 2>/dev/null | grep -q . ||
+	    grep -qx "$FED_PORT" "$FED"/*/port 2>/dev/null; do
+		FED_PORT=$((FED_PORT + 1))
+	done
+	echo "$FED_PORT"
+	FED_PORT=$((FED_PORT + 1))
+}
+
 _fed_list() {	# "NATO,EU" -> "NATO", "EU"
 	[ "$1" = "-" ] && return 0
 	echo "$1" | sed 's/[^,][^,]*/"&"/g; s/,/, /g'
@@ -27,8 +38,8 @@ _fed_list() {	# "NATO,EU" -> "NATO", "EU"
 
 fed_add() {
 	mkdir -p "$FED/$1"
-	echo "$FED_PORT" >"$FED/$1/port"
-	FED_PORT=$((FED_PORT + 1))
+	_fed_port >"$FED/$1/port.new"
+	mv "$FED/$1/port.new" "$FED/$1/port"
 	printf '%s\n' "$2" >"$FED/$1/nat"
 	printf '%s\n' "$3" >"$FED/$1/orgs"
 	printf '%s\n' "$4" >"$FED/$1/acc"
