@@ -165,7 +165,15 @@ table(const struct ctl_msg *reply, const char *key,
 				report_bool(r, k, b);
 				break;
 			default:
-				report_str(r, k, str(m, cols[k].name));
+				/* Ids are long: the terminal shows a prefix,
+				 * which read, reply and sent accept. */
+				if (!json && strcmp(cols[k].name, "id") == 0) {
+					util_fmt(when, sizeof(when), "%.16s",
+					    str(m, "id"));
+					report_str(r, k, when);
+				} else {
+					report_str(r, k, str(m, cols[k].name));
+				}
 				break;
 			}
 		}

@@ -91,12 +91,56 @@ user_event(struct req *q, enum audit_event_type type)
 	return e;
 }
 
+#define ID_PREFIX_MIN	8	/* hex digits a short id needs */
+
+/*
+ * A message id from the request: 64 hex digits, or a unique prefix of at
+ * least ID_PREFIX_MIN of the ids in the caller's inbox (in_sent false) or
+ * among the messages sent (in_sent true), as the human output shows them.
+ * 0, or the status of the reply already failed.
+ */
 static int
-parse_id(const char *hex, uint8_t id[WIRE_ID_BYTES])
+resolve_id(struct req *q, bool in_sent, uint8_t id[WIRE_ID_BYTES])
 {
-	if (hex == NULL || strlen(hex) != 2 * WIRE_ID_BYTES)
-		return -EINVAL;
-	return prim_from_hex(id, WIRE_ID_BYTES, hex, strlen(hex));
+	const char *text = ctl_msg_str(q->msg, "id");
+	struct store_inbox_row *in = NULL;
+	struct store_sent_row *out = NULL;
+	char hex[2 * WIRE_ID_BYTES + 1];
+	size_t len, n = 0, i, found = 0;
+	int r;
+
+	len = text != NULL ? strlen(text) : 0;
+	if (len == 2 * WIRE_ID_BYTES &&
+	    prim_from_hex(id, WIRE_ID_BYTES, text, len) == 0)
+		return 0;
+	for (i = 0; i < len; i++)
+		if (!((text[i] >= '0' && text[i] <= '9') ||
+		    (text[i] >= 'a' && text[i] <= 'f')))
+			break;
+	if (len < ID_PREFIX_MIN || len > 2 * WIRE_ID_BYTES || i != len)
+		return fail(q, EXIT_USAGE, "a message id is 64 hex digits, or "
+		    "a unique prefix of at least %d", ID_PREFIX_MIN);
+	r = in_sent ? store_sent_list(q->d->store, NULL, &out, &n) :
+	    store_inbox_list(q->d->store, q->user->conf->login, &in, &n);
+	if (r != 0)
+		return fail(q, EXIT_INTERNAL, "cannot read the store: %s",
+		    strerror(-r));
+	for (i = 0; i < n; i++) {
+		const uint8_t *cand = in_sent ? out[i].id : in[i].id;
+
+		daemon_hex(hex, cand, WIRE_ID_BYTES);
+		if (strncmp(hex, text, len) != 0 ||
+		    (found > 0 && memcmp(id, cand, WIRE_ID_BYTES) == 0))
+			continue;
+		memcpy(id, cand, WIRE_ID_BYTES);
+		found++;
+	}
+	free(in);
+	free(out);
+	if (found == 1)
+		return 0;
+	return fail(q, EXIT_USAGE, found == 0 ? "no message %s" :
+	    "%s is ambiguous: give more digits", text);
 }
 
 /* ---------------------------------------------------------------- status */
@@ -675,8 +719,8 @@ inbox_open(struct req *q, struct devent *e, struct opened *m)
 	int r;
 
 	memset(m, 0, sizeof(*m));
-	if (parse_id(ctl_msg_str(q->msg, "id"), m->id) != 0)
-		return fail(q, EXIT_USAGE, "a message id is 64 hex digits");
+	if ((r = resolve_id(q, false, m->id)) != 0)
+		return r;
 	r = store_inbox_get(d->store, m->id, q->user->conf->login, &m->row,
 	    &m->wire, &m->wlen);
 	if (r == -ENOENT)
@@ -727,7 +771,7 @@ op_read(struct req *q)
 {
 	struct daemon *d = q->d;
 	struct opened m;
-	char user[NAME_ADDR_MAX + 1];
+	char user[NAME_ADDR_MAX + 1], hex[2 * WIRE_ID_BYTES + 1];
 	int r;
 
 	if ((r = inbox_open(q, user_event(q, AUDIT_EV_READ), &m)) != 0)
@@ -744,7 +788,8 @@ op_read(struct req *q)
 		peer_receipt(d, RECEIPT_READ, m.id, m.row.origin, NULL, user,
 		    RECEIPT_REASON_NONE, NULL);
 	}
-	ctl_msg_set_str(q->reply, "id", ctl_msg_str(q->msg, "id"));
+	daemon_hex(hex, m.id, sizeof(m.id));
+	ctl_msg_set_str(q->reply, "id", hex);
 	ctl_msg_set_str(q->reply, "origin", m.row.origin);
 	ctl_msg_set_str(q->reply, "label", m.row.label);
 	ctl_msg_set_str(q->reply, "precedence",
@@ -869,8 +914,8 @@ op_sent(struct req *q)
 	size_t n, i;
 	int r;
 
-	if (want != NULL && parse_id(want, id) != 0)
-		return fail(q, EXIT_USAGE, "a message id is 64 hex digits");
+	if (want != NULL && (r = resolve_id(q, true, id)) != 0)
+		return r;
 	if ((r = store_sent_list(q->d->store, want ? id : NULL, &rows, &n))
 	    != 0)
 		return fail(q, EXIT_INTERNAL, "cannot read the store: %s",
