@@ -62,6 +62,7 @@ struct devent {
 struct link {
 	const struct fed_node	*node;
 	bool			 connected;	/* transport_connect done */
+	bool			 up;		/* CURVE handshake done */
 	int64_t			 last_contact;	/* Unix seconds, 0 never */
 	int64_t			 retry_at_ms;	/* not before, after EAGAIN */
 	int			 backoff_ms;

@@ -166,9 +166,7 @@ op_status(struct req *q)
 			return fail(q, EXIT_INTERNAL, "out of memory");
 		ctl_msg_set_str(p, "name", l->node->conf->name);
 		ctl_msg_set_str(p, "endpoint", l->node->conf->endpoint);
-		ctl_msg_set_bool(p, "connected", l->connected &&
-		    l->last_contact > 0 &&
-		    daemon_now() - l->last_contact < 30);
+		ctl_msg_set_bool(p, "connected", l->up);
 		ctl_msg_set_int(p, "last_contact", l->last_contact);
 		if (store_queue_size(d->store, l->node->conf->name, &bytes,
 		    counts) == 0) {

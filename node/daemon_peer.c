@@ -757,8 +757,20 @@ peer_send_due(struct daemon *d)
 		return;
 	for (i = 0; i < d->nlinks; i++) {
 		struct link *l = &d->links[i];
+		bool up = transport_peer_up(d->tp, l->node->conf->name);
 
-		if (!l->connected || daemon_now_ms() < l->retry_at_ms)
+		/* A peer that comes back gets its queue at once, not after
+		 * the retry delays run out. */
+		if (up && !l->up && daemon_txn(d) == 0) {
+			store_wake(d->store, l->node->conf->name);
+			l->retry_at_ms = 0;
+			l->backoff_ms = 0;
+			log_info("peer %s connected", l->node->conf->name);
+		} else if (!up && l->up) {
+			log_info("peer %s disconnected", l->node->conf->name);
+		}
+		l->up = up;
+		if (!l->connected || !up || daemon_now_ms() < l->retry_at_ms)
 			continue;
 		if (store_due(d->store, l->node->conf->name, wall_ms(), items,
 		    SEND_PER_ROUND, &n) != 0 || n == 0)

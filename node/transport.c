@@ -4,6 +4,7 @@
  * handler.  See transport.h for the model.
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -29,6 +30,8 @@ struct allowed {
 struct dealer {
 	char	name[TRANSPORT_NAME_MAX + 1];
 	void	*sock;
+	void	*monitor;	/* PAIR receiving the DEALER's events */
+	bool	up;		/* CURVE handshake done, not disconnected */
 };
 
 struct transport {
@@ -47,8 +50,20 @@ struct transport {
 	struct dealer	 dealers[TRANSPORT_PEERS_MAX];
 	size_t		 ndealers;
 	size_t		 next_dealer;	/* fair receive across dealers */
+	unsigned	 monitors;	/* to name monitor endpoints uniquely */
 	struct transport_stats stats;
 };
+
+static void
+close_dealer(struct dealer *d)
+{
+	/* Stop the monitor before closing the socket it watches. */
+	zmq_socket_monitor(d->sock, NULL, 0);
+	zmq_close(d->monitor);
+	zmq_close(d->sock);
+	d->monitor = d->sock = NULL;
+	d->up = false;
+}
 
 static int
 zerr(void)
@@ -169,7 +184,7 @@ transport_free(struct transport **tp)
 	if (tp == NULL || (t = *tp) == NULL)
 		return;
 	for (i = 0; i < t->ndealers; i++)
-		zmq_close(t->dealers[i].sock);
+		close_dealer(&t->dealers[i]);
 	if (t->router != NULL)
 		zmq_close(t->router);
 	if (t->zap != NULL)
@@ -249,7 +264,8 @@ transport_connect(struct transport *t, const char *name, const char *endpoint,
     const uint8_t server_key[TRANSPORT_KEY_BYTES])
 {
 	struct dealer *d;
-	void *sock;
+	void *sock, *monitor = NULL;
+	char mon[64];
 	int r;
 
 	if (strlen(name) > TRANSPORT_NAME_MAX || name[0] == '\0')
@@ -272,18 +288,34 @@ transport_connect(struct transport *t, const char *name, const char *endpoint,
 	    zmq_setsockopt(sock, ZMQ_CURVE_PUBLICKEY, t->public_key,
 	    TRANSPORT_KEY_BYTES) != 0 ||
 	    zmq_setsockopt(sock, ZMQ_CURVE_SECRETKEY, t->secret_key,
-	    TRANSPORT_KEY_BYTES) != 0 ||
-	    zmq_connect(sock, endpoint) != 0) {
+	    TRANSPORT_KEY_BYTES) != 0) {
 		r = zerr();
 		goto fail;
 	}
+	/* Watch the connection, from before it starts: up once the CURVE
+	 * handshake succeeds, down when it drops. */
+	snprintf(mon, sizeof(mon), "inproc://valise-monitor-%u", t->monitors++);
+	if (zmq_socket_monitor(sock, mon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
+	    ZMQ_EVENT_DISCONNECTED) != 0 ||
+	    (monitor = zmq_socket(t->ctx, ZMQ_PAIR)) == NULL ||
+	    setopt_int(monitor, ZMQ_LINGER, 0) != 0 ||
+	    zmq_connect(monitor, mon) != 0 || zmq_connect(sock, endpoint) != 0) {
+		r = zerr();
+		if (monitor != NULL) {
+			zmq_socket_monitor(sock, NULL, 0);
+			zmq_close(monitor);
+		}
+		goto fail;
+	}
 	if (d != NULL) {
-		zmq_close(d->sock);
+		close_dealer(d);
 	} else {
 		d = &t->dealers[t->ndealers++];
 		strcpy(d->name, name);
 	}
 	d->sock = sock;
+	d->monitor = monitor;
+	d->up = false;
 	return 0;
 fail:
 	zmq_close(sock);
@@ -298,7 +330,7 @@ transport_disconnect(struct transport *t, const char *name)
 
 	if (d == NULL)
 		return -ENOENT;
-	zmq_close(d->sock);
+	close_dealer(d);
 	i = (size_t)(d - t->dealers);
 	memmove(d, d + 1, (t->ndealers - i - 1) * sizeof(*d));
 	t->ndealers--;
@@ -384,12 +416,52 @@ out:
 		zmq_msg_close(&parts[i]);
 }
 
+/* Read a dealer's monitor events: handshake done, or disconnected. */
+static void
+monitor_events(struct dealer *d)
+{
+	zmq_msg_t ev, addr;
+	uint16_t event;
+
+	for (;;) {
+		zmq_msg_init(&ev);
+		if (zmq_msg_recv(&ev, d->monitor, ZMQ_DONTWAIT) < 0) {
+			zmq_msg_close(&ev);
+			return;
+		}
+		if (zmq_msg_size(&ev) >= 2) {
+			memcpy(&event, zmq_msg_data(&ev), sizeof(event));
+			if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+				d->up = true;
+			else if (event == ZMQ_EVENT_DISCONNECTED)
+				d->up = false;
+		}
+		if (zmq_msg_more(&ev)) {
+			zmq_msg_init(&addr);
+			(void)zmq_msg_recv(&addr, d->monitor, ZMQ_DONTWAIT);
+			zmq_msg_close(&addr);
+		}
+		zmq_msg_close(&ev);
+	}
+}
+
+bool
+transport_peer_up(const struct transport *t, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < t->ndealers; i++)
+		if (strcmp(t->dealers[i].name, name) == 0)
+			return t->dealers[i].up;
+	return false;
+}
+
 int
 transport_poll(struct transport *t, int timeout_ms, const int *fds,
     bool *fd_ready, size_t nfds)
 {
-	zmq_pollitem_t items[2 + TRANSPORT_PEERS_MAX + TRANSPORT_FDS_MAX];
-	size_t n = 0, i, first_fd;
+	zmq_pollitem_t items[2 + 2 * TRANSPORT_PEERS_MAX + TRANSPORT_FDS_MAX];
+	size_t n = 0, i, first_mon, first_fd;
 	int r, ready = 0;
 
 	if (nfds > TRANSPORT_FDS_MAX)
@@ -399,6 +471,10 @@ transport_poll(struct transport *t, int timeout_ms, const int *fds,
 	items[n++] = (zmq_pollitem_t){ t->router, 0, ZMQ_POLLIN, 0 };
 	for (i = 0; i < t->ndealers; i++)
 		items[n++] = (zmq_pollitem_t){ t->dealers[i].sock, 0,
+		    ZMQ_POLLIN, 0 };
+	first_mon = n;
+	for (i = 0; i < t->ndealers; i++)
+		items[n++] = (zmq_pollitem_t){ t->dealers[i].monitor, 0,
 		    ZMQ_POLLIN, 0 };
 	first_fd = n;
 	for (i = 0; i < nfds; i++) {
@@ -413,6 +489,10 @@ transport_poll(struct transport *t, int timeout_ms, const int *fds,
 		if (t->zap != NULL && i == 0) {
 			while (zmq_poll(&items[0], 1, 0) > 0)
 				zap_answer(t);
+			continue;
+		}
+		if (i >= first_mon && i < first_fd) {
+			monitor_events(&t->dealers[i - first_mon]);
 			continue;
 		}
 		if (i >= first_fd)

@@ -118,6 +118,9 @@ int	transport_send(struct transport *t, const char *peer,
 int	transport_reply(struct transport *t, const struct transport_msg *to,
 	    const uint8_t *data, size_t len);
 
+/* True while our DEALER to the peer has a completed CURVE handshake. */
+bool	transport_peer_up(const struct transport *t, const char *name);
+
 /* Counters for status and tests. */
 struct transport_stats {
 	uint64_t	zap_accepted, zap_refused, unauthenticated;

@@ -135,6 +135,8 @@ main(void)
 		}
 	}
 	is(r, 0, "the reply comes back");
+	ok(transport_peer_up(tb, "NODE-A"), "B's link to A is up (handshake seen)");
+	ok(!transport_peer_up(tb, "NODE-X"), "no link to an unknown peer");
 	ok(r == 0 && m.dir == TRANSPORT_REPLY && strcmp(m.peer, "NODE-A") == 0
 	    && m.len == 3, "on B's DEALER to A");
 	transport_msg_clear(&m);
