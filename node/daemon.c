@@ -3,6 +3,7 @@
  * valised: one department's node.  Start-up, the event loop with group
  * commit, signals, and shutdown; see daemon.h for the round structure.
  */
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -661,9 +662,11 @@ main(int argc, char **argv)
 	struct peerline self;
 	int ch, r, i;
 
-	if (secmem_init() != 0) {
-		fprintf(stderr, "valised: cannot initialise libsodium or "
-		    "disable core dumps\n");
+	/* No core dumps, and nothing this process runs may gain privileges
+	 * (the systemd unit sets NoNewPrivileges too; this holds without it). */
+	if (secmem_init() != 0 || prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) != 0) {
+		fprintf(stderr, "valised: cannot initialise libsodium, disable "
+		    "core dumps or set no_new_privs\n");
 		return EXIT_INTERNAL;
 	}
 	while ((ch = getopt_long(argc, argv, "c:fh", longopts, NULL)) != -1) {

@@ -39,6 +39,10 @@ for n in BE-MFA BE-DEF BE-CUTA BE-LOW BE-RLY NATO-X; do
 done
 [ -z "${BAIL_OUT:-}" ] || { echo "Bail out! a node did not start"; exit 255; }
 
+pid=$(cat "$FED/BE-MFA/pid")
+like "$(grep '^NoNewPrivs:' /proc/$pid/status)" "1" "valised runs with no_new_privs"
+like "$(grep '^Max core file size' /proc/$pid/limits)" " 0 +0 " "and no core dumps"
+
 run v BE-MFA status
 is "$rc" 0 "valise status exits 0 when the node answers"
 like "$out" "node: +BE-MFA" "status names the node"
