@@ -52,7 +52,6 @@ struct field {
 static const char *const log_words[] = { "stderr", "syslog", NULL };
 static const char *const cat_words[] = { "restrictive", "permissive",
 	"informative", NULL };
-static const char *const policy_words[] = { "BE", "NATO", "EU", NULL };
 
 static const struct field node_fields[] = {
 	STR(struct conf, name, F_NODENAME, true),
@@ -101,11 +100,24 @@ static const struct field route_fields[] = {
 };
 
 static const struct field category_fields[] = {
-	WORD(struct conf_category, policy, true, policy_words),
+	STR(struct conf_category, policy, F_TEXT, true),
 	STR(struct conf_category, tag, F_TEXT, true),
 	STR(struct conf_category, value, F_TEXT, true),
 	WORD(struct conf_category, type, true, cat_words),
 	NUM(struct conf_category, min_rank, false, 0, 4, 0),
+};
+
+static const struct field policy_fields[] = {
+	STR(struct conf_policy, id, F_TEXT, true),
+	STR(struct conf_policy, owner, F_TEXT, true),
+	STR(struct conf_policy, uri, F_TEXT, false),
+};
+
+static const struct field equivalence_fields[] = {
+	STR(struct conf_equivalence, a, F_TEXT, true),
+	NUM(struct conf_equivalence, rank_a, true, 0, 4, 0),
+	STR(struct conf_equivalence, b, F_TEXT, true),
+	NUM(struct conf_equivalence, rank_b, true, 0, 4, 0),
 };
 
 #define NFIELDS(a) (sizeof(a) / sizeof((a)[0]))
@@ -523,18 +535,141 @@ read_revoked(struct conf *conf, struct conf_errors *errs,
 	}
 }
 
+/* A list of groups under a name, each read by read_group into an array. */
+static void *
+read_groups(struct conf *conf, struct conf_errors *errs,
+    const config_setting_t *list, const char *what, size_t max,
+    size_t elem, const struct field *fields, size_t nfields, size_t line_off,
+    size_t *np)
+{
+	unsigned char *arr;
+	char where[64];
+	size_t n, k;
+	int line;
+
+	*np = 0;
+	if (!config_setting_is_list(list) ||
+	    (size_t)config_setting_length(list) > max) {
+		conf_error(errs, conf, line_of(list), "%s: must be a list of at "
+		    "most %zu groups ( { ... }, ... )", what, max);
+		return NULL;
+	}
+	n = (size_t)config_setting_length(list);
+	if (n == 0 || (arr = calloc(n, elem)) == NULL)
+		return NULL;
+	for (k = 0; k < n; k++) {
+		const config_setting_t *e = config_setting_get_elem(list,
+		    (unsigned)k);
+
+		snprintf(where, sizeof(where), "%s[%zu]", what, k + 1);
+		line = line_of(e);
+		memcpy(arr + k * elem + line_off, &line, sizeof(line));
+		read_group(conf, errs, e, where, fields, nfields,
+		    arr + k * elem);
+	}
+	*np = n;
+	return arr;
+}
+
+/* levels = ( { rank = N; local = [ "..." ]; full = [ "..." ]; }, ... ) */
+static void
+read_levels(struct conf *conf, struct conf_errors *errs,
+    const config_setting_t *list, const char *where, struct conf_policy *p)
+{
+	static const char *const kinds[] = { "local", "full" };
+	int i, n, k, j, m;
+
+	if (!config_setting_is_list(list)) {
+		conf_error(errs, conf, line_of(list), "%s.levels: must be a list "
+		    "( { rank = N; local = [ ... ]; full = [ ... ]; }, ... )",
+		    where);
+		return;
+	}
+	n = config_setting_length(list);
+	for (i = 0; i < n; i++) {
+		const config_setting_t *g = config_setting_get_elem(list,
+		    (unsigned)i), *e;
+		long long rank;
+		int cnt = 0;
+
+		if (!config_setting_is_group(g) ||
+		    (e = config_setting_get_member(g, "rank")) == NULL ||
+		    (config_setting_type(e) != CONFIG_TYPE_INT &&
+		    config_setting_type(e) != CONFIG_TYPE_INT64) ||
+		    (rank = config_setting_get_int64(e)) < 0 || rank > 4) {
+			conf_error(errs, conf, line_of(g), "%s.levels[%d]: needs "
+			    "rank = 0..4", where, i + 1);
+			continue;
+		}
+		for (j = 0; j < config_setting_length(g); j++) {
+			const char *nm = config_setting_name(
+			    config_setting_get_elem(g, (unsigned)j));
+
+			if (strcmp(nm, "rank") != 0 && strcmp(nm, "local") != 0 &&
+			    strcmp(nm, "full") != 0)
+				conf_error(errs, conf, line_of(g), "%s.levels[%d]: "
+				    "unknown setting '%s'", where, i + 1, nm);
+		}
+		for (k = 0; k < 2; k++) {
+			if ((e = config_setting_get_member(g, kinds[k])) == NULL)
+				continue;
+			if (!config_setting_is_array(e)) {
+				conf_error(errs, conf, line_of(e), "%s.levels[%d]."
+				    "%s: must be a list of strings", where,
+				    i + 1, kinds[k]);
+				continue;
+			}
+			m = config_setting_length(e);
+			for (j = 0; j < m; j++) {
+				const char *v = config_setting_get_string(
+				    config_setting_get_elem(e, (unsigned)j));
+				struct conf_level_name *ln;
+
+				if (v == NULL || v[0] == '\0' || !is_printable(v) ||
+				    strlen(v) >= sizeof(ln->name)) {
+					conf_error(errs, conf, line_of(e), "%s."
+					    "levels[%d].%s: element %d is not a "
+					    "level name", where, i + 1, kinds[k],
+					    j + 1);
+					continue;
+				}
+				if (p->nnames >= CONF_LEVEL_NAMES_MAX) {
+					conf_error(errs, conf, line_of(e), "%s: "
+					    "more than %d level names", where,
+					    CONF_LEVEL_NAMES_MAX);
+					return;
+				}
+				ln = &p->names[p->nnames++];
+				ln->rank = rank;
+				ln->full = k == 1;
+				memcpy(ln->name, v, strlen(v) + 1);
+				cnt++;
+			}
+		}
+		if (cnt == 0)
+			conf_error(errs, conf, line_of(g), "%s.levels[%d]: no "
+			    "name (local = [ ... ] or full = [ ... ])", where,
+			    i + 1);
+	}
+}
+
+/*
+ * policy = { policies = ( ... ); categories = ( ... );
+ *            equivalences = ( ... ); }
+ */
 static void
 read_policy(struct conf *conf, struct conf_errors *errs,
     const config_setting_t *s)
 {
-	const config_setting_t *cats = NULL;
+	const config_setting_t *pols = NULL, *cats = NULL, *eqs = NULL;
 	char where[64];
 	int i, n;
 	size_t k;
 
 	if (!config_setting_is_group(s)) {
 		conf_error(errs, conf, line_of(s), "policy: must be a group "
-		    "{ categories = ( ... ); }");
+		    "{ policies = ( ... ); categories = ( ... ); "
+		    "equivalences = ( ... ); }");
 		return;
 	}
 	n = config_setting_length(s);
@@ -545,33 +680,61 @@ read_policy(struct conf *conf, struct conf_errors *errs,
 
 		if (name != NULL && strcmp(name, "categories") == 0)
 			cats = e;
+		else if (name != NULL && strcmp(name, "policies") == 0)
+			pols = e;
+		else if (name != NULL && strcmp(name, "equivalences") == 0)
+			eqs = e;
 		else
 			conf_error(errs, conf, line_of(e), "policy: unknown "
 			    "setting '%s'", name ? name : "?");
 	}
-	if (cats == NULL)
-		return;
-	if (!config_setting_is_list(cats) ||
-	    (size_t)config_setting_length(cats) > CONF_CATEGORIES_MAX) {
-		conf_error(errs, conf, line_of(cats), "policy.categories: "
-		    "must be a list of at most %d groups", CONF_CATEGORIES_MAX);
-		return;
-	}
-	n = config_setting_length(cats);
-	if (n == 0 || (conf->categories = calloc((size_t)n,
-	    sizeof(*conf->categories))) == NULL)
-		return;
-	for (k = 0; k < (size_t)n; k++) {
-		const config_setting_t *e = config_setting_get_elem(cats,
-		    (unsigned)k);
-		struct conf_category *c = &conf->categories[k];
+	if (pols != NULL && config_setting_is_list(pols) &&
+	    (size_t)config_setting_length(pols) <= CONF_POLICIES_MAX &&
+	    config_setting_length(pols) > 0 &&
+	    (conf->policies = calloc((size_t)config_setting_length(pols),
+	    sizeof(*conf->policies))) != NULL) {
+		for (k = 0; k < (size_t)config_setting_length(pols); k++) {
+			const config_setting_t *g = config_setting_get_elem(
+			    pols, (unsigned)k), *lv;
+			struct conf_policy *p = &conf->policies[k];
+			config_setting_t *copy;
 
-		snprintf(where, sizeof(where), "policy.categories[%zu]", k + 1);
-		c->line = line_of(e);
-		read_group(conf, errs, e, where, category_fields,
-		    NFIELDS(category_fields), c);
+			snprintf(where, sizeof(where), "policy.policies[%zu]",
+			    k + 1);
+			p->line = line_of(g);
+			/* levels is nested: read it apart from the flat
+			 * fields, which read_group checks. */
+			lv = config_setting_is_group(g) ?
+			    config_setting_get_member(g, "levels") : NULL;
+			if (lv == NULL) {
+				conf_error(errs, conf, p->line, "%s: missing "
+				    "required setting 'levels'", where);
+			} else {
+				read_levels(conf, errs, lv, where, p);
+				copy = (config_setting_t *)g;
+				config_setting_remove(copy, "levels");
+			}
+			read_group(conf, errs, g, where, policy_fields,
+			    NFIELDS(policy_fields), p);
+		}
+		conf->npolicies = (size_t)config_setting_length(pols);
+	} else if (pols != NULL) {
+		conf_error(errs, conf, line_of(pols), "policy.policies: must be "
+		    "a list of at most %d groups", CONF_POLICIES_MAX);
 	}
-	conf->ncategories = (size_t)n;
+	if (cats != NULL)
+		conf->categories = read_groups(conf, errs, cats,
+		    "policy.categories", CONF_CATEGORIES_MAX,
+		    sizeof(*conf->categories), category_fields,
+		    NFIELDS(category_fields),
+		    offsetof(struct conf_category, line), &conf->ncategories);
+	if (eqs != NULL)
+		conf->equivalences = read_groups(conf, errs, eqs,
+		    "policy.equivalences", CONF_EQUIVALENCES_MAX,
+		    sizeof(*conf->equivalences), equivalence_fields,
+		    NFIELDS(equivalence_fields),
+		    offsetof(struct conf_equivalence, line),
+		    &conf->nequivalences);
 }
 
 /* Cross-setting rules: unique names, routes through known peers. */
@@ -761,6 +924,8 @@ conf_free(struct conf **confp)
 	free(conf->routes);
 	free(conf->revoked);
 	free(conf->categories);
+	free(conf->policies);
+	free(conf->equivalences);
 	free(conf);
 	*confp = NULL;
 }

@@ -77,6 +77,36 @@ struct conf_category {
 	int	line;
 };
 
+/* An extra policy (labels.md section 1, "config"): id, owner token,
+ * optional URI/OID, and its level names by rank. */
+#define CONF_POLICIES_MAX	16
+#define CONF_LEVEL_NAMES_MAX	32
+#define CONF_EQUIVALENCES_MAX	64
+
+struct conf_level_name {
+	int64_t	rank;
+	char	name[64];
+	bool	full;		/* a self-identifying full name */
+};
+
+struct conf_policy {
+	char	id[CONF_NAME_MAX + 1];
+	char	owner[CONF_NAME_MAX + 1];
+	char	uri[256];
+	struct conf_level_name names[CONF_LEVEL_NAMES_MAX];
+	size_t	nnames;
+	int	line;
+};
+
+/* Level a:rank_a protects like b:rank_b (both ways). */
+struct conf_equivalence {
+	char	a[CONF_NAME_MAX + 1];
+	int64_t	rank_a;
+	char	b[CONF_NAME_MAX + 1];
+	int64_t	rank_b;
+	int	line;
+};
+
 struct conf {
 	char	path[CONF_PATH_MAX];	/* the file as given */
 	char	dir[CONF_PATH_MAX];	/* its directory, for relative paths */
@@ -109,6 +139,10 @@ struct conf {
 	size_t			 nrevoked;
 	struct conf_category	*categories;
 	size_t			 ncategories;
+	struct conf_policy	*policies;
+	size_t			 npolicies;
+	struct conf_equivalence	*equivalences;
+	size_t			 nequivalences;
 };
 
 /* Errors found while loading, each "FILE:LINE: setting: problem". */

@@ -43,6 +43,69 @@ subject(const struct fed *f, struct conf_errors *errs, int line,
 		    where, lerr.msg);
 }
 
+static const char *
+why(int r)
+{
+	switch (-r) {
+	case EEXIST:
+		return "it clashes with one already defined";
+	case ENOSPC:
+		return "the tables are full";
+	case ENOENT:
+		return "no such policy";
+	default:
+		return "not a valid name, token or rank";
+	}
+}
+
+/* Extra policies and their level names, then equivalences. */
+static void
+add_policies(struct fed *f, struct conf_errors *errs)
+{
+	size_t i, k;
+	int r;
+
+	for (i = 0; i < f->conf->npolicies; i++) {
+		const struct conf_policy *p = &f->conf->policies[i];
+
+		if ((r = policy_tables_add_policy(f->tables, p->id, p->owner,
+		    p->uri[0] ? p->uri : NULL)) != 0) {
+			conf_error(errs, f->conf, p->line, "policy.policies: "
+			    "cannot add policy '%s' (owner '%s'): %s", p->id,
+			    p->owner, why(r));
+			continue;
+		}
+		for (k = 0; k < p->nnames; k++)
+			if ((r = policy_tables_add_level(f->tables, p->id,
+			    (unsigned)p->names[k].rank, p->names[k].name,
+			    p->names[k].full ? POLICY_NAME_FULL :
+			    POLICY_NAME_LOCAL)) != 0)
+				conf_error(errs, f->conf, p->line, "policy."
+				    "policies: %s: level name '%s' (rank %lld): "
+				    "%s", p->id, p->names[k].name,
+				    (long long)p->names[k].rank, why(r));
+	}
+}
+
+static void
+add_equivalences(struct fed *f, struct conf_errors *errs)
+{
+	size_t i;
+	int r;
+
+	for (i = 0; i < f->conf->nequivalences; i++) {
+		const struct conf_equivalence *e = &f->conf->equivalences[i];
+
+		if ((r = policy_tables_add_equivalence(f->tables, e->a,
+		    (unsigned)e->rank_a, e->b, (unsigned)e->rank_b)) != 0)
+			conf_error(errs, f->conf, e->line, "policy.equivalences: "
+			    "%s:%lld = %s:%lld: %s", e->a, (long long)e->rank_a,
+			    e->b, (long long)e->rank_b, r == -EINVAL ?
+			    "not monotonic with the equivalences in force, or a "
+			    "bad rank" : why(r));
+	}
+}
+
 static void
 add_categories(struct fed *f, struct conf_errors *errs)
 {
@@ -55,6 +118,7 @@ add_categories(struct fed *f, struct conf_errors *errs)
 		{ "informative", POLICY_CAT_INFORMATIVE },
 	};
 	size_t i, k;
+	int r;
 
 	for (i = 0; i < f->conf->ncategories; i++) {
 		const struct conf_category *c = &f->conf->categories[i];
@@ -64,12 +128,11 @@ add_categories(struct fed *f, struct conf_errors *errs)
 				break;
 		if (k == 3)
 			continue;	/* conf already reported it */
-		if (policy_tables_add_category(f->tables, c->policy, c->tag,
-		    types[k].type, c->value, (unsigned)c->min_rank) != 0)
+		if ((r = policy_tables_add_category(f->tables, c->policy,
+		    c->tag, types[k].type, c->value, (unsigned)c->min_rank)) != 0)
 			conf_error(errs, f->conf, c->line, "policy.categories: "
-			    "cannot add %s value '%s' to tag '%s' of %s (a "
-			    "clash with a built-in value or a full table)",
-			    c->type, c->value, c->tag, c->policy);
+			    "cannot add %s value '%s' to tag '%s' of %s: %s",
+			    c->type, c->value, c->tag, c->policy, why(r));
 	}
 }
 
@@ -87,7 +150,9 @@ fed_build(const struct conf *conf, struct fed **out, struct conf_errors *errs)
 	f->conf = conf;
 	if ((f->tables = policy_tables_new()) == NULL)
 		goto nomem;
+	add_policies(f, errs);
 	add_categories(f, errs);
+	add_equivalences(f, errs);
 	if (policyhash_hex(f->tables, f->policy_hash) != 0)
 		conf_error(errs, conf, 0, "policy: cannot hash the tables");
 	subject(f, errs, 0, "node: accreditation", conf->accreditation,

@@ -134,6 +134,7 @@ fed_write() {
 		echo
 		echo ");"
 		[ -n "${FED_REVOKED:-}" ] && echo "revoked = [ $FED_REVOKED ];"
+		[ -n "${FED_TOPLEVEL:-}" ] && printf '%s\n' "$FED_TOPLEVEL"
 		} >"$c"
 	done
 }
