@@ -239,6 +239,12 @@ round_commit(struct daemon *d)
 	d->nwork = 0;
 }
 
+void
+daemon_flush(struct daemon *d)
+{
+	round_commit(d);
+}
+
 /* ---------------------------------------------------------------- start */
 
 static int
@@ -594,8 +600,10 @@ run(struct daemon *d)
 			peer_expire(d);
 		}
 		round_commit(d);
+		/* Sending reads only what is committed; the retry times it
+		 * writes join the next round's transaction (one fsync less
+		 * per round; after a crash everything is simply due). */
 		peer_send_due(d);
-		round_commit(d);
 		if (daemon_now() - last_checkpoint >= d->conf->checkpoint_seconds) {
 			last_checkpoint = daemon_now();
 			if (audit_checkpoint_now(d->audit) != 0)

@@ -137,6 +137,8 @@ struct daemon {
 int64_t	daemon_now(void);		/* Unix seconds */
 int64_t	daemon_now_ms(void);		/* monotonic milliseconds */
 int	daemon_txn(struct daemon *d);	/* open the round's transaction */
+/* End the round now: commit, then acknowledge and reply (daemon.h top). */
+void	daemon_flush(struct daemon *d);
 struct devent *daemon_event(struct daemon *d, enum audit_event_type type);
 void	daemon_hex(char *out, const uint8_t *id, size_t len);
 int	daemon_queue_reply(struct daemon *d, int client, struct ctl_msg *reply);

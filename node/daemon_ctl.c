@@ -568,8 +568,11 @@ op_send(struct req *q)
 	if (n == 0 || n > CTL_BATCH_MAX)
 		return fail(q, EXIT_USAGE, "a send request holds 1 to %d "
 		    "messages", CTL_BATCH_MAX);
-	if (q->d->nevents + n + 4 > DAEMON_BATCH_MAX)
-		return fail(q, EXIT_TEMPFAIL, "the node is busy; try again");
+	/* A request that does not fit in this round gets a round of its
+	 * own: commit what is pending first. */
+	if (q->d->nevents + n + 4 > DAEMON_BATCH_MAX ||
+	    q->d->npending + 2 > DAEMON_BATCH_MAX)
+		daemon_flush(q->d);
 	if ((o = calloc(1, sizeof(*o))) == NULL)
 		return fail(q, EXIT_INTERNAL, "out of memory");
 	if (daemon_txn(q->d) != 0 || store_savepoint(q->d->store) != 0) {
