@@ -88,6 +88,19 @@ main(void)
 	for (i = 0; i < n; i++)
 		store_item_clear(&due[i]);
 	is(store_commit(s), 0, "commit");
+	is(store_queue_size(s, "HOP", &bytes, counts), 0, "queue size again");
+	ok(bytes == 48 && counts[0] == 0 && counts[3] == 3,
+	    "a dequeued item leaves the sums; a deferral does not");
+	store_begin(s);
+	item(&it, 4, "B", 0, 5000);
+	store_enqueue(s, &it);
+	store_rollback(s);
+	store_queue_size(s, "HOP", &bytes, counts);
+	ok(bytes == 48 && counts[0] == 0 && counts[3] == 3,
+	    "a rolled-back enqueue leaves the sums as they were");
+	store_queue_size(s, "NOBODY", &bytes, counts);
+	ok(bytes == 0 && counts[0] == 0 && counts[3] == 0,
+	    "nothing queued for an unknown hop");
 	store_due(s, "HOP", 5000, due, 8, &n);
 	is(n, 2, "a deferred item is not due before its time");
 	for (i = 0; i < n; i++)

@@ -5,6 +5,8 @@
 # every benchmark script (tests/bench/bench_*.sh), in name order.  Each
 # prints its own table and appends "key=value" lines to $BENCH_RESULTS;
 # this script turns those into one flat JSON object in bench-results.json.
+# Programs named bench_*_drv are helpers of the scripts, not run alone;
+# bench_zz_summary.sh, last, prints the table against the targets.
 set -eu
 : "${VALISE_BUILD:?VALISE_BUILD is set by the Makefile}"
 src=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,6 +17,7 @@ trap 'rm -f "$BENCH_RESULTS"' EXIT
 status=0
 for b in "$VALISE_BUILD"/bench/bench_* "$src"/tests/bench/bench_*.sh; do
 	[ -e "$b" ] || continue
+	case "$b" in *_drv) continue ;; esac	# a helper of a script
 	echo "== ${b##*/}"
 	case "$b" in
 	*.sh) sh "$b" || status=1 ;;
