@@ -30,6 +30,8 @@
 
 static volatile sig_atomic_t got_term, got_hup;
 
+static void	audit_recover(struct daemon *);
+
 static void
 on_signal(int sig)
 {
@@ -85,6 +87,7 @@ daemon_event(struct daemon *d, enum audit_event_type type)
 		return NULL;
 	}
 	e = &d->events[d->nevents++];
+	d->events_total++;
 	memset(e, 0, sizeof(*e));
 	e->ev.type = type;
 	e->ev.policy_hash = d->fed->policy_hash;
@@ -93,7 +96,8 @@ daemon_event(struct daemon *d, enum audit_event_type type)
 }
 
 int
-daemon_queue_reply(struct daemon *d, int client, struct ctl_msg *reply)
+daemon_queue_reply(struct daemon *d, int client, struct ctl_msg *reply,
+    bool needs_commit)
 {
 	struct pending *p;
 
@@ -105,6 +109,7 @@ daemon_queue_reply(struct daemon *d, int client, struct ctl_msg *reply)
 	memset(p, 0, sizeof(*p));
 	p->client = client;
 	p->reply = reply;
+	p->needs_commit = needs_commit;
 	return 0;
 }
 
@@ -203,6 +208,8 @@ round_commit(struct daemon *d)
 	if (r != 0 && !d->fail_closed)
 		log_err("ALARM: nothing is acknowledged until the audit log "
 		    "and the store accept writes again");
+	if (r != 0)
+		audit_recover(d);
 	else if (r == 0 && d->fail_closed && d->nevents + d->npending > 0)
 		log_info("the audit log and the store accept writes again");
 	if (r != 0 || d->nevents + d->npending > 0 || d->in_txn) {
@@ -212,7 +219,7 @@ round_commit(struct daemon *d)
 	for (i = 0; i < d->npending; i++) {
 		struct pending *p = &d->pending[i];
 
-		if (r != 0) {
+		if (r != 0 && (p->is_ack || p->needs_commit)) {
 			if (!p->is_ack && d->clients[p->client].fd >= 0) {
 				struct ctl_msg *err = ctl_msg_new();
 				ctl_msg_set_int(err, "status", EXIT_INTERNAL);
@@ -291,10 +298,55 @@ load_identity(struct daemon *d)
 }
 
 static int
-open_databases(struct daemon *d)
+open_audit(struct daemon *d, struct audit **ap)
 {
 	struct audit_signer signer = { audit_sign, d, { 0 } };
 	struct audit_config acfg;
+	uint8_t key[IDENTITY_DB_KEY_BYTES];
+	char path[CONF_PATH_MAX + 16];
+	int r;
+
+	snprintf(path, sizeof(path), "%s/audit.db", d->conf->state_dir);
+	memcpy(signer.pk, identity_sign_pk(d->id), AUDIT_PK_BYTES);
+	acfg.checkpoint_every = (uint64_t)d->conf->checkpoint_entries;
+	acfg.checkpoint_secs = (uint32_t)d->conf->checkpoint_seconds;
+	if ((r = identity_db_key(d->id, "audit", key)) != 0)
+		return r;
+	r = audit_open(ap, path, key, &signer, &acfg, AUDIT_CREATE);
+	secmem_wipe(key, sizeof(key));
+	if (r != 0)
+		log_err("%s: cannot open the audit log: %s", path,
+		    r == -EBADMSG ? "corrupt or wrong key" : strerror(-r));
+	return r;
+}
+
+/*
+ * After a failed commit (a full disk, an I/O error) the audit handle may
+ * have lost its state; open the log again, at most once a second, so the
+ * node resumes by itself once the disk accepts writes.  The old handle
+ * stays in use until a new one is open.
+ */
+static void
+audit_recover(struct daemon *d)
+{
+	static int64_t last;
+	struct audit_status st;
+	struct audit *fresh = NULL;
+
+	audit_status(d->audit, &st);
+	if (!st.broken || daemon_now() == last)
+		return;
+	last = daemon_now();
+	if (open_audit(d, &fresh) != 0)
+		return;
+	audit_close(d->audit);
+	d->audit = fresh;
+	log_info("audit log reopened after a failed write");
+}
+
+static int
+open_databases(struct daemon *d)
+{
 	uint8_t key[IDENTITY_DB_KEY_BYTES];
 	char path[CONF_PATH_MAX + 16];
 	int r;
@@ -311,18 +363,7 @@ open_databases(struct daemon *d)
 		    r == -EBADMSG ? "corrupt or wrong key" : strerror(-r));
 		return r;
 	}
-	snprintf(path, sizeof(path), "%s/audit.db", d->conf->state_dir);
-	memcpy(signer.pk, identity_sign_pk(d->id), AUDIT_PK_BYTES);
-	acfg.checkpoint_every = (uint64_t)d->conf->checkpoint_entries;
-	acfg.checkpoint_secs = (uint32_t)d->conf->checkpoint_seconds;
-	if ((r = identity_db_key(d->id, "audit", key)) != 0)
-		return r;
-	r = audit_open(&d->audit, path, key, &signer, &acfg, AUDIT_CREATE);
-	secmem_wipe(key, sizeof(key));
-	if (r != 0)
-		log_err("%s: cannot open the audit log: %s", path,
-		    r == -EBADMSG ? "corrupt or wrong key" : strerror(-r));
-	return r;
+	return open_audit(d, &d->audit);
 }
 
 /* Allow and connect the peers of the current federation view. */
@@ -523,6 +564,43 @@ accept_clients(struct daemon *d)
 	}
 }
 
+/* Connections the ZAP handler refused (unknown or revoked keys). */
+static void
+audit_refusals(struct daemon *d)
+{
+	struct transport_refusal r[16];
+	struct devent *e;
+	uint64_t dropped = 0;
+	size_t n, i;
+
+	n = transport_take_refusals(d->tp, r, 16, &dropped);
+	for (i = 0; i < n; i++) {
+		if ((e = daemon_event(d, AUDIT_EV_AUTH_FAILURE)) == NULL)
+			break;
+		e->ev.decision = "deny";
+		if (r[i].has_key) {
+			daemon_hex(e->id, r[i].key, sizeof(r[i].key));
+			util_fmt(e->detail, sizeof(e->detail), "CURVE key %s "
+			    "from %s refused by the ZAP handler (unknown or "
+			    "revoked)", e->id, r[i].address[0] ?
+			    r[i].address : "?");
+			e->id[0] = '\0';
+		} else {
+			util_fmt(e->detail, sizeof(e->detail), "malformed ZAP "
+			    "request from %s", r[i].address[0] ?
+			    r[i].address : "?");
+		}
+		e->ev.detail = e->detail;
+	}
+	if (dropped > 0 && (e = daemon_event(d, AUDIT_EV_AUTH_FAILURE))
+	    != NULL) {
+		e->ev.decision = "deny";
+		util_fmt(e->detail, sizeof(e->detail), "%llu more refused "
+		    "CURVE connections (flood)", (unsigned long long)dropped);
+		e->ev.detail = e->detail;
+	}
+}
+
 static void
 take_frames(struct daemon *d)
 {
@@ -561,6 +639,7 @@ run(struct daemon *d)
 	int fds[1 + DAEMON_CLIENTS_MAX], idx[1 + DAEMON_CLIENTS_MAX];
 	bool ready[1 + DAEMON_CLIENTS_MAX];
 	int64_t last_expiry = 0, last_checkpoint = daemon_now();
+	int64_t last_refusals = 0;
 	size_t nfds, i;
 	int r;
 
@@ -586,6 +665,12 @@ run(struct daemon *d)
 			return r;
 		}
 		take_frames(d);
+		/* At most 16 refusals in detail a second, the rest counted:
+		 * a client hammering with a bad key cannot flood the log. */
+		if (daemon_now() != last_refusals) {
+			last_refusals = daemon_now();
+			audit_refusals(d);
+		}
 		for (i = 0; r > 0 && i < nfds; i++) {
 			if (!ready[i])
 				continue;

@@ -86,6 +86,8 @@ struct pending {
 	/* reply */
 	int			 client;	/* index in clients */
 	struct ctl_msg		*reply;
+	bool			 needs_commit;	/* it recorded or changed
+						 * something in this round */
 };
 
 /* An auditor's verify waiting for the peers' witnesses of this log. */
@@ -121,6 +123,7 @@ struct daemon {
 	bool			 in_txn;
 	struct devent		 events[DAEMON_BATCH_MAX];
 	size_t			 nevents;
+	uint64_t		 events_total;	/* ever recorded, for replies */
 	struct pending		 pending[DAEMON_BATCH_MAX];
 	size_t			 npending;
 	size_t			 nwork;		/* frames + requests taken */
@@ -141,7 +144,10 @@ int	daemon_txn(struct daemon *d);	/* open the round's transaction */
 void	daemon_flush(struct daemon *d);
 struct devent *daemon_event(struct daemon *d, enum audit_event_type type);
 void	daemon_hex(char *out, const uint8_t *id, size_t len);
-int	daemon_queue_reply(struct daemon *d, int client, struct ctl_msg *reply);
+/* Queue a reply; one that needs_commit becomes an error if the round
+ * cannot commit (a read-only answer such as status goes out anyway). */
+int	daemon_queue_reply(struct daemon *d, int client, struct ctl_msg *reply,
+	    bool needs_commit);
 int	daemon_queue_ack(struct daemon *d, const struct transport_msg *to,
 	    enum wire_kind kind, const uint8_t id[WIRE_ID_BYTES],
 	    const char *dest, enum wire_ack_status status);

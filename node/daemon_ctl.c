@@ -1053,7 +1053,7 @@ ctl_verify_poll(struct daemon *d)
 	    v->have ? v->from : NULL);
 	if (ctl_msg_int(v->reply, "status", &(int64_t){ 0 }) == -ENOENT)
 		ctl_msg_set_int(v->reply, "status", EXIT_OK);
-	daemon_queue_reply(d, v->client, v->reply);
+	daemon_queue_reply(d, v->client, v->reply, true);
 	v->reply = NULL;
 }
 
@@ -1195,6 +1195,7 @@ dispatch(struct daemon *d, int client, const struct ctl_msg *msg)
 	struct req q = { d, client, NULL, msg, ctl_msg_new() };
 	const char *op = ctl_msg_str(msg, "op");
 	struct devent *e;
+	uint64_t events = d->events_total;
 	size_t i;
 
 	if (q.reply == NULL)
@@ -1232,7 +1233,10 @@ dispatch(struct daemon *d, int client, const struct ctl_msg *msg)
 		break;
 	}
 reply:
-	daemon_queue_reply(d, client, q.reply);
+	/* An answer that recorded an event or opened a write waits for
+	 * the commit; a read-only one does not depend on it. */
+	daemon_queue_reply(d, client, q.reply, d->events_total != events ||
+	    d->overflow);
 }
 
 void

@@ -52,6 +52,9 @@ struct transport {
 	size_t		 next_dealer;	/* fair receive across dealers */
 	unsigned	 monitors;	/* to name monitor endpoints uniquely */
 	struct transport_stats stats;
+	struct transport_refusal refusals[TRANSPORT_REFUSALS_MAX];
+	size_t		 nrefusals;
+	uint64_t	 refusals_dropped;
 };
 
 static void
@@ -353,6 +356,42 @@ transport_rebind(struct transport *t)
 	return r;
 }
 
+/* Keep what the audit log needs to know of a refused connection. */
+static void
+record_refusal(struct transport *t, size_t n, zmq_msg_t *parts)
+{
+	struct transport_refusal *r;
+	size_t len;
+
+	if (t->nrefusals >= TRANSPORT_REFUSALS_MAX) {
+		t->refusals_dropped++;
+		return;
+	}
+	r = &t->refusals[t->nrefusals++];
+	memset(r, 0, sizeof(*r));
+	if (n >= 4 && (len = zmq_msg_size(&parts[3])) < sizeof(r->address))
+		memcpy(r->address, zmq_msg_data(&parts[3]), len);
+	if (n >= 7 && zmq_msg_size(&parts[6]) == TRANSPORT_KEY_BYTES) {
+		memcpy(r->key, zmq_msg_data(&parts[6]), TRANSPORT_KEY_BYTES);
+		r->has_key = true;
+	}
+}
+
+size_t
+transport_take_refusals(struct transport *t, struct transport_refusal *out,
+    size_t max, uint64_t *dropped)
+{
+	size_t n = t->nrefusals < max ? t->nrefusals : max;
+
+	memcpy(out, t->refusals, n * sizeof(*out));
+	memmove(t->refusals, t->refusals + n,
+	    (t->nrefusals - n) * sizeof(*out));
+	t->nrefusals -= n;
+	*dropped += t->refusals_dropped;
+	t->refusals_dropped = 0;
+	return n;
+}
+
 /*
  * Answer one ZAP request (RFC 27): accept a CURVE client whose key is on
  * the allow list, with the peer's name as User-Id; refuse anything else.
@@ -399,10 +438,12 @@ zap_answer(struct transport *t)
 		code = "200";
 		text = "OK";
 	}
-	if (a != NULL)
+	if (a != NULL) {
 		t->stats.zap_accepted++;
-	else
+	} else {
 		t->stats.zap_refused++;
+		record_refusal(t, n, parts);
+	}
 	zmq_send(t->zap, "1.0", 3, ZMQ_SNDMORE);
 	zmq_send(t->zap, zmq_msg_data(&parts[1]), zmq_msg_size(&parts[1]),
 	    ZMQ_SNDMORE);

@@ -121,6 +121,18 @@ int	transport_reply(struct transport *t, const struct transport_msg *to,
 /* True while our DEALER to the peer has a completed CURVE handshake. */
 bool	transport_peer_up(const struct transport *t, const char *name);
 
+/* A connection the ZAP handler refused, for the audit log. */
+#define TRANSPORT_REFUSALS_MAX	64	/* kept until taken; more are counted */
+struct transport_refusal {
+	uint8_t	key[TRANSPORT_KEY_BYTES];	/* the client's CURVE key */
+	bool	has_key;
+	char	address[64];			/* the client's IP address */
+};
+/* Take up to max refusals recorded since the last call; returns how many,
+ * and adds to *dropped those that did not fit in the buffer. */
+size_t	transport_take_refusals(struct transport *t,
+	    struct transport_refusal *out, size_t max, uint64_t *dropped);
+
 /* Counters for status and tests. */
 struct transport_stats {
 	uint64_t	zap_accepted, zap_refused, unauthenticated;
