@@ -403,6 +403,11 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 		set_detail(e, "malformed or oversized envelope from %s",
 		    m->peer);
 		d->rejected_frames++;
+		/* Answer with the id its trailer claims (id, then the
+		 * signature), so an honest previous hop stops resending it. */
+		if (f->len >= ENVELOPE_TRAILER_BYTES)
+			daemon_queue_ack(d, m, WIRE_ENVELOPE, f->data + f->len -
+			    ENVELOPE_TRAILER_BYTES, f->dest, WIRE_ACK_REJECTED);
 		return;
 	}
 	info = envelope_info(env);
