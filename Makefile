@@ -75,6 +75,7 @@ TEST_SRCS   = $(sort $(wildcard tests/t_*.c))
 TEST_SCRIPTS= $(sort $(wildcard tests/*.t))
 FUZZ_SRCS   = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRCS  = $(sort $(wildcard tests/bench/bench_*.c))
+TOOL_SRCS   = $(sort $(wildcard tests/tool_*.c))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 LIB     = $(BUILD)/libvalise.a
@@ -82,6 +83,7 @@ VALISE  = $(BUILD)/valise
 VALISED = $(BUILD)/valised
 TESTS   = $(patsubst tests/%.c,$(BUILD)/tests/%.t,$(TEST_SRCS))
 BENCHES = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+TOOLS   = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 
 ALL_OBJS = $(call obj,$(LIB_SRCS) $(CLI_SRCS) $(DAEMON_SRCS))
 
@@ -113,11 +115,15 @@ $(VALISED): $(call obj,$(DAEMON_SRCS)) $(LIB)
 $(BUILD)/tests/%.t: $(BUILD)/tests/%.o $(LIB)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Helper programs the shell tests run (tests/tool_*.c), not tests themselves.
+$(BUILD)/tests/tool_%: $(BUILD)/tests/tool_%.o $(LIB)
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	$(call say,LD,$@)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-tests: all $(TESTS)
+tests: all $(TESTS) $(TOOLS)
 
 # --- tests -------------------------------------------------------------------
 
@@ -205,4 +211,4 @@ depcheck:
 clean:
 	rm -rf build build-asan build-fuzz bench-results.json
 
--include $(patsubst %.o,%.d,$(ALL_OBJS) $(call obj,$(TEST_SRCS) $(BENCH_SRCS) $(FUZZ_SRCS)))
+-include $(patsubst %.o,%.d,$(ALL_OBJS) $(call obj,$(TEST_SRCS) $(TOOL_SRCS) $(BENCH_SRCS) $(FUZZ_SRCS)))
