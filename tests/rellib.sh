@@ -79,3 +79,47 @@ fd_count() {
 node_pid() {
 	cat "$FED/$1/pid"
 }
+
+# integrity NODE: "store=ok audit=ok verify=ok" when PRAGMA integrity_check
+# (stock sqlcipher shell, the node's derived keys) and `valise audit verify`
+# are clean on a stopped node's databases.
+integrity() {
+	_res=
+	for _db in store audit; do
+		_k=$(relpeer key "$FED" "$1" "$_db")
+		_r=$(printf '%s\n' "PRAGMA key = \"x'$_k'\";" \
+		    "PRAGMA cipher = 'aes-256-cbc';" \
+		    "PRAGMA cipher_page_size = 4096;" \
+		    "PRAGMA kdf_iter = 64000;" \
+		    "PRAGMA cipher_use_hmac = ON;" \
+		    "PRAGMA cipher_hmac_pgno = le;" \
+		    "PRAGMA cipher_hmac_salt_mask = \"x'3a'\";" \
+		    "PRAGMA fast_kdf_iter = 2;" \
+		    "PRAGMA integrity_check;" |
+		    sqlcipher -bail "$FED/$1/state/$_db.db" 2>&1 |
+		    grep -v 'cipher command is deprecated' | tr '\n' ' ')
+		[ "$_r" = "ok " ] && _r=ok
+		_res="$_res $_db=$_r"
+	done
+	_ad="$T/verify-$1"
+	rm -rf "$_ad"
+	mkdir -p "$_ad"
+	cp "$FED/$1/state/audit.db" "$_ad/"
+	[ -f "$FED/$1/state/audit.db-wal" ] &&
+	    cp "$FED/$1/state/audit.db-wal" "$_ad/"
+	(umask 077; relpeer key "$FED" "$1" audit >"$_ad/key")
+	if "$VALISE" audit verify --db "$_ad/audit.db" --key-file "$_ad/key" \
+	    >"$_ad/out" 2>&1; then
+		_res="$_res verify=ok"
+	else
+		_res="$_res verify=$(head -n 1 "$_ad/out")"
+	fi
+	echo "${_res# }"
+}
+
+# rand_ms LO HI: a random number of milliseconds, as seconds for sleep
+rand_sleep() {
+	_ms=$(awk -v lo="$1" -v hi="$2" -v s="$$$(date +%N)" \
+	    'BEGIN { srand(s % 1000003); printf "%d", lo + rand() * (hi - lo) }')
+	sleep "$(printf '%d.%03d' $((_ms / 1000)) $((_ms % 1000)))"
+}
