@@ -6,7 +6,10 @@
 #   make            build valise and valised into $(BUILD)/
 #   make check      install dependencies, build, run the TAP suite under prove
 #   make check-asan the same suite rebuilt with ASan+UBSan in build-asan/
+#   make check-reliability  the reliability suite at full size (issue 9)
+#   make check-valgrind     the suite under valgrind memcheck
 #   make fuzz       build the libFuzzer targets and run each FUZZ_SECONDS
+#   make fuzz-long  the same for FUZZ_LONG_SECONDS (hours)
 #   make bench      run the benchmarks in tests/bench/
 #   make demo       a small federation of nodes on this machine
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -87,7 +90,8 @@ TOOLS   = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 
 ALL_OBJS = $(call obj,$(LIB_SRCS) $(CLI_SRCS) $(DAEMON_SRCS))
 
-.PHONY: all deps check check-run check-asan fuzz fuzz-build bench demo \
+.PHONY: all deps check check-run check-asan check-reliability check-valgrind \
+        fuzz fuzz-build fuzz-long bench demo \
         install clean depcheck format-check tests
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -145,6 +149,20 @@ ASAN_ENV = ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
 check-asan: deps
 	$(Q)$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=build-asan SAN=1 check-run
 
+# The reliability suite at full size (issue 9): tests/rel_*.t (which
+# `make check` runs reduced) and the slow tests/reliability/*.t; one TAP
+# line per scenario.  check-valgrind: the whole suite under memcheck.
+REL_SCRIPTS = $(sort $(wildcard tests/rel_*.t tests/reliability/*.t))
+check-reliability: deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)REL_FULL=1 VALISE_BUILD=$(abspath $(BUILD)) VALISE_SRC=$(CURDIR) \
+	    $(PROVE) -v --exec '' $(REL_SCRIPTS)
+
+check-valgrind: deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)VALISE_SRC=$(CURDIR) PROVE=$(PROVE) sh tests/valgrind.sh \
+	    $(abspath $(BUILD)) $(TESTS) -- $(TEST_SCRIPTS)
+
 # --- fuzzing -----------------------------------------------------------------
 # A sub-make rebuilds the library with clang, ASan+UBSan and the fuzzer's
 # coverage instrumentation into build-fuzz/; each target links against it.
@@ -173,6 +191,11 @@ fuzz: deps
 	        { tail -n 40 build-fuzz/$$n.log; exit 1; }; \
 	    grep -h 'stat::number_of_executed_units' build-fuzz/$$n.log; \
 	done
+
+# Hours: FUZZ_LONG_SECONDS per target (default 2 h each).
+FUZZ_LONG_SECONDS ?= 7200
+fuzz-long:
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_LONG_SECONDS)
 
 # --- benchmarks, demo --------------------------------------------------------
 

@@ -361,6 +361,53 @@ nf=$(audit_count NODE-C deliver "NODE-F")
 sc_check $? "C audited $nf deliveries from NODE-F but acknowledged ${taken:-0}"
 sc_end "over-ceiling refused and audited; $(sed 's/^flood //' "$T/flood.out"); B served in ${flat:-?} s; every acknowledged one audited against NODE-F"
 
+# ------------------------------------------------------------------ 11
+sc_begin 11 "lost acknowledgements: relay M forwards A's message but answers A nothing for 12 s"
+d0=$(audit_count NODE-C relay-in duplicate)
+relay_start noack 25 12
+id=$(send_ac "BE:SECRET" s11)
+sleep 14
+wait_for 10 grep -q "^ack NODE-A" "$RELAY_OUT"
+relay_stop
+sends=$(grep -c "^out NODE-C NODE-C $id" "$RELAY_OUT")
+[ "$sends" -ge 2 ]
+sc_check $? "A did not retry (M forwarded $sends copies)"
+n=$(inbox_ids NODE-C | grep -c "$id")
+[ "$n" -eq 1 ]
+sc_check $? "DUPLICATED or LOST: $n copies in C's inbox"
+nd=$(($(audit_count NODE-C relay-in duplicate) - d0))
+[ "$nd" -eq $((sends - 1)) ]
+sc_check $? "$nd duplicates audited for $((sends - 1)) retries"
+sc_end "A retried $((sends - 1)) times, C suppressed and audited each duplicate, one copy delivered"
+
+# ------------------------------------------------------------------ 12
+sc_begin 12 "SIGSTOP of C for 12 s while B sends 50 messages, then SIGCONT"
+cpid=$(node_pid NODE-C)
+bpid=$(node_pid NODE-B)
+kill -STOP "$cpid"
+: >"$T/ids12"
+k=0
+while [ $k -lt 50 ]; do
+	echo "stalled $k" | v NODE-B send --to NODE-C --label "BE:CONFIDENTIEL" \
+	    --subject "st$k" - >>"$T/ids12" 2>>"$T/st.err"
+	k=$((k + 1))
+done
+sleep 12
+rssb=$(awk '/VmRSS/ {print $2}' "/proc/$bpid/status")
+kill -CONT "$cpid"
+wait_for 60 sh -c "[ \$(\"\$VALISE\" inbox -c \"$FED/NODE-C/valise.conf\" --json | grep -c '\"subject\": *\"st[0-9]*\"') -ge 50 ]"
+inbox_ids NODE-C | sort >"$T/inbox12"
+lost=$(sort "$T/ids12" | comm -23 - "$T/inbox12" | wc -l)
+[ "$(grep -c . "$T/ids12")" -eq 50 ]
+sc_check $? "B printed $(grep -c . "$T/ids12") ids, not 50"
+[ "$lost" -eq 0 ]
+sc_check $? "LOST: $lost messages"
+[ "$(uniq -d "$T/inbox12" | wc -l)" -eq 0 ]
+sc_check $? "DUPLICATED: ids twice in C's inbox"
+[ "${rssb:-0}" -lt 200000 ]
+sc_check $? "B's RSS reached ${rssb} kB"
+sc_end "all 50 queued at B (RSS ${rssb} kB) and delivered once after SIGCONT"
+
 fed_stop_all
 fed_logs_clean
 ok $? "no sanitizer report in any node's log"
