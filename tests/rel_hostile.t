@@ -263,7 +263,8 @@ n=$(audit_count NODE-C auth-failure "ZAP\|zap\|handshake")
 if [ "$n" -ge 1 ]; then
 	ok 0 "scenario 41: ZAP refusals are audited"
 else
-	ok 1 "scenario 41: ZAP refusals are audited # TODO the daemon does not audit ZAP refusals"
+	_tap_n=$((_tap_n + 1))
+	echo "not ok $_tap_n - scenario 41: ZAP refusals are audited # TODO the daemon does not audit ZAP refusals"
 fi
 
 # ------------------------------------------------------------------ 42

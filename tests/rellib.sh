@@ -4,7 +4,8 @@
 # docs of ../shared/reference/reliability.md).  Source after lib.sh and
 # fedlib.sh.  Every scenario ends in ONE TAP line that says its number,
 # what was done and the result, and on failure what was lost, duplicated
-# or accepted that should not have been:
+# or accepted that should not have been (a failure that ends in
+# "# TODO why" is a known defect, reported but not counted):
 #
 #	sc_begin NUM "what was done"
 #	sc_check STATUS "what went wrong when STATUS is not 0"
@@ -34,6 +35,10 @@ sc_check() {
 sc_end() {
 	if [ -z "$_sc_fail" ]; then
 		ok 0 "scenario $_sc_num: $_sc_what: $1"
+	elif [ -z "${_sc_fail##*# TODO*}" ]; then
+		# a known defect: reported, not counted (TAP TODO)
+		_tap_n=$((_tap_n + 1))
+		echo "not ok $_tap_n - scenario $_sc_num: $_sc_what: FAILED: $_sc_fail"
 	else
 		ok 1 "scenario $_sc_num: $_sc_what: FAILED: $_sc_fail"
 	fi
