@@ -6,7 +6,10 @@
 #   make            build valise and valised into $(BUILD)/
 #   make check      install dependencies, build, run the TAP suite under prove
 #   make check-asan the same suite rebuilt with ASan+UBSan in build-asan/
+#   make check-reliability  the reliability suite at full size (issue 9)
+#   make check-valgrind     the suite under valgrind memcheck
 #   make fuzz       build the libFuzzer targets and run each FUZZ_SECONDS
+#   make fuzz-long  the same for FUZZ_LONG_SECONDS (hours)
 #   make bench      run the benchmarks in tests/bench/
 #   make demo       a small federation of nodes on this machine
 #   make install    PREFIX=/usr/local DESTDIR=
@@ -77,6 +80,7 @@ TEST_SRCS   = $(sort $(wildcard tests/t_*.c))
 TEST_SCRIPTS= $(sort $(wildcard tests/*.t))
 FUZZ_SRCS   = $(sort $(wildcard tests/fuzz/fuzz_*.c))
 BENCH_SRCS  = $(sort $(wildcard tests/bench/bench_*.c))
+TOOL_SRCS   = $(sort $(wildcard tests/tool_*.c))
 
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 LIB     = $(BUILD)/libvalise.a
@@ -84,10 +88,12 @@ VALISE  = $(BUILD)/valise
 VALISED = $(BUILD)/valised
 TESTS   = $(patsubst tests/%.c,$(BUILD)/tests/%.t,$(TEST_SRCS))
 BENCHES = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
+TOOLS   = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 
 ALL_OBJS = $(call obj,$(LIB_SRCS) $(CLI_SRCS) $(DAEMON_SRCS))
 
-.PHONY: all deps check check-run check-asan fuzz fuzz-build bench demo \
+.PHONY: all deps check check-run check-asan check-reliability check-valgrind \
+        fuzz fuzz-build fuzz-long bench demo \
         install deb check-deb clean depcheck format-check tests
 .DEFAULT_GOAL := all
 .SECONDARY:
@@ -115,11 +121,15 @@ $(VALISED): $(call obj,$(DAEMON_SRCS)) $(LIB)
 $(BUILD)/tests/%.t: $(BUILD)/tests/%.o $(LIB)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
+# Helper programs the shell tests run (tests/tool_*.c), not tests themselves.
+$(BUILD)/tests/tool_%: $(BUILD)/tests/tool_%.o $(LIB)
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
+
 $(BUILD)/bench/%: $(BUILD)/tests/bench/%.o $(LIB)
 	$(call say,LD,$@)mkdir -p $(@D)
 	$(Q)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
-tests: all $(TESTS)
+tests: all $(TESTS) $(TOOLS)
 
 # --- tests -------------------------------------------------------------------
 
@@ -140,6 +150,20 @@ ASAN_ENV = ASAN_OPTIONS=abort_on_error=1:detect_leaks=1:strict_string_checks=1 \
            LSAN_OPTIONS=suppressions=$(CURDIR)/tests/lsan.supp:print_suppressions=0
 check-asan: deps
 	$(Q)$(ASAN_ENV) $(MAKE) --no-print-directory BUILD=build-asan SAN=1 check-run
+
+# The reliability suite at full size (issue 9): tests/rel_*.t (which
+# `make check` runs reduced) and the slow tests/reliability/*.t; one TAP
+# line per scenario.  check-valgrind: the whole suite under memcheck.
+REL_SCRIPTS = $(sort $(wildcard tests/rel_*.t tests/reliability/*.t))
+check-reliability: deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)REL_FULL=1 VALISE_BUILD=$(abspath $(BUILD)) VALISE_SRC=$(CURDIR) \
+	    $(PROVE) -v --exec '' $(REL_SCRIPTS)
+
+check-valgrind: deps
+	$(Q)$(MAKE) --no-print-directory tests
+	$(Q)VALISE_SRC=$(CURDIR) PROVE=$(PROVE) sh tests/valgrind.sh \
+	    $(abspath $(BUILD)) $(TESTS) -- $(TEST_SCRIPTS)
 
 # --- fuzzing -----------------------------------------------------------------
 # A sub-make rebuilds the library with clang, ASan+UBSan and the fuzzer's
@@ -169,6 +193,11 @@ fuzz: deps
 	        { tail -n 40 build-fuzz/$$n.log; exit 1; }; \
 	    grep -h 'stat::number_of_executed_units' build-fuzz/$$n.log; \
 	done
+
+# Hours: FUZZ_LONG_SECONDS per target (default 2 h each).
+FUZZ_LONG_SECONDS ?= 7200
+fuzz-long:
+	$(Q)$(MAKE) --no-print-directory fuzz FUZZ_SECONDS=$(FUZZ_LONG_SECONDS)
 
 # --- benchmarks, demo --------------------------------------------------------
 
@@ -218,4 +247,4 @@ depcheck:
 clean:
 	rm -rf build build-asan build-fuzz bench-results.json
 
--include $(patsubst %.o,%.d,$(ALL_OBJS) $(call obj,$(TEST_SRCS) $(BENCH_SRCS) $(FUZZ_SRCS)))
+-include $(patsubst %.o,%.d,$(ALL_OBJS) $(call obj,$(TEST_SRCS) $(TOOL_SRCS) $(BENCH_SRCS) $(FUZZ_SRCS)))

@@ -150,7 +150,7 @@ fed_start() {
 	"$VALISED" -c "$FED/$1/valise.conf" >>"$FED/$1/log" 2>&1 &
 	echo $! >"$FED/$1/pid"
 	_fi=0
-	while [ $_fi -lt 100 ]; do
+	while [ $_fi -lt $((100 * ${VALISE_SLOW:-1})) ]; do
 		if [ -S "$FED/$1/state/control.sock" ] &&
 		    "$VALISE" status -c "$FED/$1/valise.conf" >/dev/null 2>&1; then
 			return 0
@@ -203,7 +203,7 @@ fed_stop_all() {
 
 # wait_for SECONDS CMD...: poll until CMD succeeds.
 wait_for() {
-	_w=$(($1 * 10))
+	_w=$(($1 * 10 * ${VALISE_SLOW:-1}))	# VALISE_SLOW: under valgrind
 	shift
 	while [ $_w -gt 0 ]; do
 		"$@" >/dev/null 2>&1 && return 0
