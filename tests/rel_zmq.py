@@ -56,15 +56,20 @@ def events(mon, seconds):
 
 
 def replies(s, seconds):
-    n = 0
+    # Answers received, and how many of them were ACK REJECTED (version 1,
+    # type 2, ..., status 2 last): the only answer junk may get.
+    n = rejected = 0
     end = time.time() + seconds
     while time.time() < end:
         try:
-            s.recv_multipart()
+            f = s.recv_multipart()
             n += 1
+            if len(f) == 1 and f[0][:2] == bytes([1, 2]) and \
+                    f[0][-1] == 2:
+                rejected += 1
         except zmq.Again:
             pass
-    return n
+    return n, rejected
 
 
 def frame_like():
@@ -82,14 +87,14 @@ def cmd_curve(ep, server_pk, pk=None, sk=None, frames=None):
             s.send_multipart(f, flags=zmq.NOBLOCK)
         except zmq.Again:
             pass
-    n = replies(s, 2)
+    n, rejected = replies(s, 2)
     ev = events(mon, 0.5)
     ok = zmq.EVENT_HANDSHAKE_SUCCEEDED in ev
     failed = bool(ev & {zmq.EVENT_HANDSHAKE_FAILED_AUTH,
                         zmq.EVENT_HANDSHAKE_FAILED_PROTOCOL,
                         zmq.EVENT_HANDSHAKE_FAILED_NO_DETAIL})
-    print("handshake=%s auth_failed=%s replies=%d disconnected=%s"
-          % ("ok" if ok else "no", "yes" if failed else "no", n,
+    print("handshake=%s auth_failed=%s replies=%d rejected=%d disconnected=%s"
+          % ("ok" if ok else "no", "yes" if failed else "no", n, rejected,
              "yes" if zmq.EVENT_DISCONNECTED in ev else "no"))
     s.disable_monitor()
     mon.close()
@@ -105,7 +110,7 @@ def cmd_mech(ep, mech):
         s.send(frame_like(), flags=zmq.NOBLOCK)
     except zmq.Again:
         pass
-    n = replies(s, 1.5)
+    n, _ = replies(s, 1.5)
     ev = events(mon, 0.5)
     print("mechanism=%s handshake=%s replies=%d"
           % (mech, "ok" if zmq.EVENT_HANDSHAKE_SUCCEEDED in ev else "no", n))

@@ -589,7 +589,7 @@ seal(struct identity *signer, const char *origin, const char *dest,
 	if ((body = calloc(1, body_bytes + 1)) == NULL)
 		die("malloc", ENOMEM);
 	memset(body, 'x', body_bytes);
-	if ((r = wire_payload_encode(subject, body, body_bytes, &payload,
+	if ((r = wire_payload_encode(subject, "", body, body_bytes, &payload,
 	    &plen)) != 0)
 		die("payload", r);
 	if ((r = envelope_seal(&p, identity_sign_sk(signer), payload, plen,

@@ -154,10 +154,6 @@ fed_stop_all
 r=$(integrity NODE-B)
 [ "$r" = "store=ok audit=ok verify=ok" ]
 sc_check $? "B's databases: $r"
-# Known defect (see the issue 9 report): after ENOSPC the node keeps
-# failing every round once space is back, and answers status with an
-# error instead of the alarm.  Reported as TODO until fixed.
-[ -n "$_sc_fail" ] && _sc_fail="$_sc_fail # TODO node does not resume after ENOSPC"
 sc_end "B failed closed with the alarm raised ($got_full of 200 taken before), resumed by itself: all 200 once, audit verify clean (no gap)"
 
 fed_stop_all
