@@ -11,27 +11,31 @@
 
 /* Statements prepared once at open, by index. */
 enum {
-	Q_ENQUEUE, Q_DUE, Q_DEQUEUE, Q_DEFER, Q_WAKE, Q_EXPIRED, Q_SIZE,
-	Q_SEEN, Q_INBOX_ADD, Q_INBOX_LIST, Q_INBOX_GET, Q_INBOX_READ,
+	Q_ENQUEUE, Q_ENQUEUE_BODY, Q_DUE, Q_DEQUEUE, Q_DEFER, Q_WAKE, Q_EXPIRED,
+	Q_SIZE, Q_SEEN, Q_INBOX_ADD, Q_INBOX_LIST, Q_INBOX_GET, Q_INBOX_READ,
 	Q_SENT_ADD, Q_SENT_UPDATE, Q_SENT_UPDATE_NODE, Q_SENT_ONE, Q_SENT_ALL,
 	Q_COUNT
 };
 
 static const char *const sql[Q_COUNT] = {
 	[Q_ENQUEUE] = "INSERT INTO queue(kind, id, dest, next_hop, origin, "
-	    "precedence, expires, bytes, next_try, attempts) "
-	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, 0, 0)",
-	[Q_DUE] = "SELECT seq, kind, id, dest, next_hop, origin, precedence, "
-	    "expires, attempts, bytes FROM queue WHERE next_hop = ?1 AND "
-	    "next_try <= ?2 ORDER BY precedence, seq LIMIT ?3",
+	    "precedence, expires, len, next_try, attempts) "
+	    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, length(?8), 0, 0)",
+	[Q_ENQUEUE_BODY] = "INSERT INTO queue_body(seq, bytes) "
+	    "VALUES (last_insert_rowid(), ?1)",
+	[Q_DUE] = "SELECT q.seq, kind, id, dest, next_hop, origin, precedence, "
+	    "expires, attempts, bytes FROM queue AS q JOIN queue_body AS b "
+	    "ON b.seq = q.seq WHERE next_hop = ?1 AND next_try <= ?2 "
+	    "ORDER BY precedence, q.seq LIMIT ?3",
 	[Q_DEQUEUE] = "DELETE FROM queue WHERE kind = ?1 AND id = ?2 AND "
 	    "dest = ?3",
 	[Q_DEFER] = "UPDATE queue SET next_try = ?2, attempts = attempts + 1 "
 	    "WHERE seq = ?1",
 	[Q_WAKE] = "UPDATE queue SET next_try = 0 WHERE next_hop = ?1",
-	[Q_EXPIRED] = "SELECT seq, kind, id, dest, next_hop, origin, "
-	    "precedence, expires, attempts, bytes FROM queue "
-	    "WHERE expires <= ?1 ORDER BY seq LIMIT ?2",
+	[Q_EXPIRED] = "SELECT q.seq, kind, id, dest, next_hop, origin, "
+	    "precedence, expires, attempts, bytes FROM queue AS q "
+	    "JOIN queue_body AS b ON b.seq = q.seq "
+	    "WHERE expires <= ?1 ORDER BY q.seq LIMIT ?2",
 	[Q_SIZE] = "SELECT precedence, n, bytes FROM queue_size "
 	    "WHERE next_hop = ?1",
 	[Q_SEEN] = "INSERT INTO seen(kind, id, dest, at) "
@@ -122,6 +126,54 @@ static const struct db_migration migrations[] = {
 	  " INSERT OR IGNORE INTO queue_size VALUES"
 	  "  (new.next_hop, new.precedence, 0, 0);"
 	  " UPDATE queue_size SET n = n + 1, bytes = bytes + length(new.bytes)"
+	  "  WHERE next_hop = new.next_hop AND precedence = new.precedence;"
+	  "END;" },
+	/*
+	 * The envelope lived in the queue row, before next_try and attempts:
+	 * deferring a sent message rewrote the whole record and its overflow
+	 * page, and every scan for due messages read (and decrypted) the
+	 * envelopes of everything in flight, about 45 page ciphers per
+	 * message.  The envelope now has a table of its own, written once and
+	 * read once per send; the queue rows are small.
+	 */
+	{ 3,
+	  "CREATE TABLE queue_body ("
+	  " seq INTEGER PRIMARY KEY, bytes BLOB NOT NULL);"
+	  "INSERT INTO queue_body SELECT seq, bytes FROM queue;"
+	  "CREATE TABLE queue3 ("
+	  " seq INTEGER PRIMARY KEY,"
+	  " kind INTEGER NOT NULL, id BLOB NOT NULL, dest TEXT NOT NULL,"
+	  " next_hop TEXT NOT NULL, origin TEXT NOT NULL,"
+	  " precedence INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	  " len INTEGER NOT NULL, next_try INTEGER NOT NULL,"
+	  " attempts INTEGER NOT NULL,"
+	  " UNIQUE (kind, id, dest));"
+	  "INSERT INTO queue3 SELECT seq, kind, id, dest, next_hop, origin,"
+	  " precedence, expires, length(bytes), next_try, attempts FROM queue;"
+	  "DROP TABLE queue;"
+	  "ALTER TABLE queue3 RENAME TO queue;"
+	  "CREATE INDEX queue_hop ON queue(next_hop, precedence, seq, next_try);"
+	  "CREATE INDEX queue_expiry ON queue(expires);"
+	  "CREATE TRIGGER queue_body_delete AFTER DELETE ON queue BEGIN"
+	  " DELETE FROM queue_body WHERE seq = old.seq;"
+	  "END;"
+	  "CREATE TRIGGER queue_size_insert AFTER INSERT ON queue BEGIN"
+	  " INSERT OR IGNORE INTO queue_size VALUES"
+	  "  (new.next_hop, new.precedence, 0, 0);"
+	  " UPDATE queue_size SET n = n + 1, bytes = bytes + new.len"
+	  "  WHERE next_hop = new.next_hop AND precedence = new.precedence;"
+	  "END;"
+	  "CREATE TRIGGER queue_size_delete AFTER DELETE ON queue BEGIN"
+	  " UPDATE queue_size SET n = n - 1, bytes = bytes - old.len"
+	  "  WHERE next_hop = old.next_hop AND precedence = old.precedence;"
+	  "END;"
+	  "CREATE TRIGGER queue_size_update"
+	  " AFTER UPDATE OF next_hop, precedence, len ON queue BEGIN"
+	  " UPDATE queue_size SET n = n - 1, bytes = bytes - old.len"
+	  "  WHERE next_hop = old.next_hop AND precedence = old.precedence;"
+	  " INSERT OR IGNORE INTO queue_size VALUES"
+	  "  (new.next_hop, new.precedence, 0, 0);"
+	  " UPDATE queue_size SET n = n + 1, bytes = bytes + new.len"
 	  "  WHERE next_hop = new.next_hop AND precedence = new.precedence;"
 	  "END;" },
 };
@@ -256,6 +308,14 @@ store_enqueue(struct store *s, const struct store_item *it)
 	    (r = db_bind_int(st, 6, it->precedence)) != 0 ||
 	    (r = db_bind_int(st, 7, it->expires)) != 0 ||
 	    (r = db_bind_blob(st, 8, it->bytes, it->len)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	if ((r = run(st)) != 0)
+		return r;
+	/* Right after the queue row: last_insert_rowid() is its seq. */
+	st = s->q[Q_ENQUEUE_BODY];
+	if ((r = db_bind_blob(st, 1, it->bytes, it->len)) != 0) {
 		db_reset(st);
 		return r;
 	}

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * t_store: the message store: precedence then age order, retry deferral,
- * de-duplication, expiry, inbox, sent status moving forward only, and a
- * wrong key refused at open.
+ * de-duplication, expiry, inbox, sent status moving forward only, a
+ * wrong key refused at open, and a store of an older schema upgraded with
+ * its queue intact.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include "crypto/secmem.h"
+#include "node/db.h"
 #include "node/store.h"
 #include "tests/tap.h"
 
@@ -31,6 +33,89 @@ item(struct store_item *it, uint8_t idbyte, const char *dest, int prec,
 	memset(payload, idbyte, sizeof(payload));
 	it->bytes = payload;
 	it->len = sizeof(payload);
+}
+
+/*
+ * A store as version 2 left it (the envelope inside the queue row), with
+ * two messages queued; the current code must upgrade it keeping both, their
+ * bytes and the queue's sums.
+ */
+static void
+upgrade_from_v2(const char *dir, const uint8_t key[32])
+{
+	char path[128];
+	struct db *db = NULL;
+	struct db_stmt *st = NULL;
+	struct store *s = NULL;
+	struct store_item due[4];
+	int64_t bytes, counts[4];
+	size_t n = 0, i;
+
+	snprintf(path, sizeof(path), "%s/old.db", dir);
+	if (db_open(&db, path, key, DB_CREATE) != 0 || db_exec(db,
+	    "CREATE TABLE queue (seq INTEGER PRIMARY KEY,"
+	    " kind INTEGER NOT NULL, id BLOB NOT NULL, dest TEXT NOT NULL,"
+	    " next_hop TEXT NOT NULL, origin TEXT NOT NULL,"
+	    " precedence INTEGER NOT NULL, expires INTEGER NOT NULL,"
+	    " bytes BLOB NOT NULL, next_try INTEGER NOT NULL,"
+	    " attempts INTEGER NOT NULL, UNIQUE (kind, id, dest));"
+	    "CREATE TABLE seen (kind INTEGER NOT NULL, id BLOB NOT NULL,"
+	    " dest TEXT NOT NULL, at INTEGER NOT NULL,"
+	    " PRIMARY KEY (kind, id, dest)) WITHOUT ROWID;"
+	    "CREATE TABLE inbox (id BLOB NOT NULL, login TEXT NOT NULL,"
+	    " origin TEXT NOT NULL, label TEXT NOT NULL,"
+	    " precedence INTEGER NOT NULL, created INTEGER NOT NULL,"
+	    " received INTEGER NOT NULL, subject TEXT NOT NULL,"
+	    " envelope BLOB NOT NULL, read_at INTEGER NOT NULL,"
+	    " UNIQUE (id, login));"
+	    "CREATE TABLE sent (id BLOB NOT NULL, rcpt TEXT NOT NULL,"
+	    " node TEXT NOT NULL, label TEXT NOT NULL,"
+	    " created INTEGER NOT NULL, updated INTEGER NOT NULL,"
+	    " status INTEGER NOT NULL, via TEXT, reason TEXT,"
+	    " PRIMARY KEY (id, rcpt));"
+	    "CREATE TABLE queue_size (next_hop TEXT NOT NULL,"
+	    " precedence INTEGER NOT NULL, n INTEGER NOT NULL,"
+	    " bytes INTEGER NOT NULL, PRIMARY KEY (next_hop, precedence))"
+	    " WITHOUT ROWID;"
+	    "INSERT INTO queue VALUES (1, 1, zeroblob(32), 'B', 'HOP', 'ME',"
+	    " 3, 9999, x'0102030405', 0, 0);"
+	    "INSERT INTO queue VALUES (2, 1, randomblob(32), 'B', 'HOP', 'ME',"
+	    " 0, 9999, x'0a0b0c', 7000, 2);"
+	    "INSERT INTO queue_size VALUES ('HOP', 3, 1, 5), ('HOP', 0, 1, 3);"
+	    "PRAGMA user_version = 2;") != 0)
+		BAIL_OUT("building a version 2 store");
+	db_close(db);
+	is(store_open(&s, path, key), 0, "a version 2 store opens (upgraded)");
+	if (s == NULL)
+		return;
+	is(store_due(s, "HOP", 8000, due, 4, &n), 0, "its queue is read");
+	ok(n == 2 && due[0].precedence == 0 && due[0].len == 3 &&
+	    memcmp(due[0].bytes, "\x0a\x0b\x0c", 3) == 0 &&
+	    due[0].attempts == 2 && due[1].len == 5 &&
+	    memcmp(due[1].bytes, "\x01\x02\x03\x04\x05", 5) == 0,
+	    "both messages kept, with their bytes, attempts and order");
+	for (i = 0; i < n; i++)
+		store_item_clear(&due[i]);
+	ok(store_queue_size(s, "HOP", &bytes, counts) == 0 && bytes == 8 &&
+	    counts[0] == 1 && counts[3] == 1, "the queue's sums kept");
+	is(store_begin(s), 0, "begin");
+	is(store_dequeue(s, STORE_MESSAGE, (const uint8_t *)
+	    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0"
+	    "\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0", "B"), 0,
+	    "dequeue an upgraded message");
+	is(store_commit(s), 0, "commit");
+	ok(store_queue_size(s, "HOP", &bytes, counts) == 0 && bytes == 3 &&
+	    counts[3] == 0, "its bytes leave the sums");
+	store_close(&s);
+	if (db_open(&db, path, key, 0) == 0 && db_prepare(db, &st,
+	    "SELECT count(*), sum(length(bytes)) FROM queue_body") == 0 &&
+	    db_step(st) == DB_ROW)
+		ok(db_col_int(st, 0) == 1 && db_col_int(st, 1) == 3,
+		    "the dequeued envelope is deleted with its queue row");
+	else
+		ok(0, "reading queue_body");
+	db_finalize(st);
+	db_close(db);
 }
 
 int
@@ -185,6 +270,7 @@ main(void)
 	for (i = 0; i < n; i++)
 		store_item_clear(&due[i]);
 	store_close(&s);
+	upgrade_from_v2(dir, key);
 	snprintf(path, sizeof(path), "rm -rf %s", dir);
 	if (system(path) != 0)
 		diag("cleanup failed");
