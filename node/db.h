@@ -76,8 +76,7 @@ struct db_migration {
  * keeps its own derived copy).  Sets and checks the cipher settings, probes
  * the key with a read, then sets journal_mode=WAL, synchronous=FULL,
  * foreign_keys=ON, secure_delete=ON, temp_store=MEMORY and an 8 MiB page
- * cache, and reads each
- * back.  A read-only handle also sets query_only.  *dbp is NULL on error.
+ * cache, and reads each back.  A read-only handle also sets query_only.  *dbp is NULL on error.
  * 0, -ENOENT, -EBADMSG (wrong key or not a database), -ENOTSUP, or -errno.
  */
 int	db_open(struct db **dbp, const char *path,
