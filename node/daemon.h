@@ -66,6 +66,8 @@ struct link {
 	int64_t			 last_contact;	/* Unix seconds, 0 never */
 	int64_t			 retry_at_ms;	/* not before, after EAGAIN */
 	int			 backoff_ms;
+	int			 inflight;	/* sent, not yet acknowledged */
+	int64_t			 last_ack_ms;	/* or when inflight rose from 0 */
 };
 
 struct client {

@@ -24,6 +24,9 @@
 
 #define RETRY_AFTER_MS	DAEMON_ACK_TIMEOUT_MS
 #define SEND_PER_ROUND	256
+/* At most this many sent and not yet acknowledged per link: more would only
+ * wait in the peer's socket past RETRY_AFTER_MS and be sent again. */
+#define SEND_WINDOW	1024
 
 #define set_detail(e, ...) do { \
 	if ((e) != NULL) { \
@@ -560,6 +563,9 @@ handle_ack(struct daemon *d, struct transport_msg *m,
 	if (l != NULL) {
 		l->last_contact = daemon_now();
 		l->backoff_ms = 0;
+		l->last_ack_ms = daemon_now_ms();
+		if (l->inflight > 0)
+			l->inflight--;
 	}
 	if (daemon_txn(d) != 0)
 		return;
@@ -756,7 +762,7 @@ peer_send_due(struct daemon *d)
 	size_t i, k, n;
 	uint8_t *frame;
 	size_t flen;
-	int r;
+	int room, r;
 
 	if ((items = calloc(SEND_PER_ROUND, sizeof(*items))) == NULL)
 		return;
@@ -770,6 +776,7 @@ peer_send_due(struct daemon *d)
 			store_wake(d->store, l->node->conf->name);
 			l->retry_at_ms = 0;
 			l->backoff_ms = 0;
+			l->inflight = 0;
 			log_info("peer %s connected", l->node->conf->name);
 		} else if (!up && l->up) {
 			log_info("peer %s disconnected", l->node->conf->name);
@@ -777,8 +784,16 @@ peer_send_due(struct daemon *d)
 		l->up = up;
 		if (!l->connected || !up || daemon_now_ms() < l->retry_at_ms)
 			continue;
-		if (store_due(d->store, l->node->conf->name, wall_ms(), items,
-		    SEND_PER_ROUND, &n) != 0 || n == 0)
+		/* No acknowledgement for a retry period: those sent are
+		 * lost or the peer is stuck; their retries reopen the window. */
+		if (l->inflight > 0 &&
+		    daemon_now_ms() - l->last_ack_ms > RETRY_AFTER_MS)
+			l->inflight = 0;
+		room = SEND_WINDOW - l->inflight;
+		if (room > SEND_PER_ROUND)
+			room = SEND_PER_ROUND;
+		if (room <= 0 || store_due(d->store, l->node->conf->name,
+		    wall_ms(), items, (size_t)room, &n) != 0 || n == 0)
 			continue;
 		if (daemon_txn(d) != 0) {
 			for (k = 0; k < n; k++)
@@ -804,6 +819,8 @@ peer_send_due(struct daemon *d)
 				    l->backoff_ms;
 				break;
 			}
+			if (l->inflight++ == 0)
+				l->last_ack_ms = daemon_now_ms();
 			store_defer(d->store, items[k].seq,
 			    wall_ms() + retry_after(d, items[k].attempts));
 		}

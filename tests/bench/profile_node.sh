@@ -21,12 +21,16 @@ rm -f "$OUT"/callgrind.*
 
 cat >"$T/valised" <<EOF
 #!/bin/sh
-exec valgrind --tool=callgrind --quiet \
+exec valgrind --tool=callgrind --quiet ${PROFILE_ARGS:-} \
     --callgrind-out-file="$OUT/callgrind.%p" "$VALISE_BUILD/valised" "\$@"
 EOF
 chmod +x "$T/valised"
 VALISED=$T/valised
 VALISE_SLOW=20
+# Under callgrind everything is about 50 times slower: without a long
+# retry delay the origin would resend what the peer has not yet answered,
+# and the profile would count work a real run does not do.
+FED_EXTRA="retry_min_ms = 600000; retry_max_ms = 600000;"
 
 bench_two_nodes
 fed_start BE-A && fed_start BE-B || exit 1
