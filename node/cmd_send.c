@@ -140,7 +140,7 @@ batch_item(struct ctl_msg *req, const char *line, size_t len, size_t lineno)
 	size_t i;
 	int r = -EINVAL;
 
-	if (ctl_msg_parse((const uint8_t *)line, len, &in) != 0) {
+	if (ctl_msg_from_json(line, len, &in) != 0) {
 		fprintf(stderr, "valise send: batch line %zu: not a JSON "
 		    "object\n", lineno);
 		return -EINVAL;

@@ -7,7 +7,8 @@
  * kernel (SO_PEERCRED), never from anything the client says.
  *
  * Each request and each response is one frame: a 4-byte big-endian length,
- * then that many bytes of a JSON object, at most CTL_FRAME_MAX.  Messages
+ * then that many bytes, at most CTL_FRAME_MAX: a JSON object, and when the
+ * message holds bytes, a NUL and the bytes themselves (see ctl.c).  Messages
  * are built and read through struct ctl_msg, so that callers never see the
  * JSON library (this file and node/report.c are its only users).
  */
@@ -21,7 +22,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-/* A 16 MiB body in base64 plus its metadata. */
+/* A 16 MiB body plus its metadata, or a batch of bodies. */
 #define CTL_FRAME_MAX		(24u * 1024 * 1024)
 #define CTL_SOCKET_NAME		"control.sock"
 
@@ -80,8 +81,12 @@ void	ctl_msg_del(struct ctl_msg *m, const char *key);
 /* Write m as one line of JSON to f (for --json output). */
 int	ctl_msg_print(const struct ctl_msg *m, FILE *f);
 
-/* Parse one frame body (the JSON text); for tests and fuzzing. */
+/* Parse one frame body (JSON text, then maybe a NUL and the blob area);
+ * for tests and fuzzing.  -EBADMSG when malformed. */
 int	ctl_msg_parse(const uint8_t *buf, size_t len, struct ctl_msg **m)
+	    __attribute__((warn_unused_result));
+/* A message from JSON text alone (a line of `valise send --batch`). */
+int	ctl_msg_from_json(const char *text, size_t len, struct ctl_msg **m)
 	    __attribute__((warn_unused_result));
 
 /*

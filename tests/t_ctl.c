@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
  * t_ctl: control-socket frames: round trips, every truncation, oversize,
- * garbage; the socket's mode and the caller's kernel credentials.
+ * garbage; bytes carried raw in the blob area, and every malformed blob
+ * reference refused; the socket's mode and the caller's kernel credentials.
  */
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -133,6 +134,123 @@ test_bad_frames(void)
 	ok(m == NULL, "no message on error");
 }
 
+/* A frame body given as JSON text, a NUL and the blob area. */
+static int
+blob_body(const char *json, const void *area, size_t alen,
+    struct ctl_msg **m)
+{
+	uint8_t body[512];
+	size_t jlen = strlen(json);
+
+	if (jlen + 1 + alen > sizeof(body))
+		BAIL_OUT("blob_body");
+	memcpy(body, json, jlen);
+	body[jlen] = 0;
+	memcpy(body + jlen + 1, area, alen);
+	return ctl_msg_parse(body, jlen + 1 + alen, m);
+}
+
+static void
+test_blobs(void)
+{
+	struct ctl_msg *m = ctl_msg_new(), *item, *got = NULL;
+	uint8_t body[300], raw[2048], *buf;
+	char *text = NULL;
+	size_t len, tlen = 0, i, cut;
+	ssize_t n;
+	FILE *f;
+	int sv[2], bad = 0;
+
+	for (i = 0; i < sizeof(body); i++)
+		body[i] = (uint8_t)(i * 7);
+	ctl_msg_set_str(m, "op", "send");
+	for (i = 0; i < 2; i++) {
+		item = ctl_msg_add(m, "items");
+		ctl_msg_set_bytes(item, "body", body + i, sizeof(body) - i);
+	}
+	if (socketpair(AF_UNIX, SOCK_STREAM, 0, sv) != 0)
+		BAIL_OUT("socketpair");
+	is(ctl_send(sv[0], m), 0, "send two bodies");
+	close(sv[0]);
+	n = read(sv[1], raw, sizeof(raw));
+	close(sv[1]);
+	len = n > 4 ? (size_t)n - 4 : 0;
+	ok(n > 4 && (size_t)(raw[2] << 8 | raw[3]) == len,
+	    "the length covers the JSON and the blob area");
+	ok(len > 2 * sizeof(body) && memchr(raw + 4, 0, len) != NULL &&
+	    memcmp(raw + 4 + len - (2 * sizeof(body) - 1), body,
+	    sizeof(body)) == 0, "the bodies travel raw, after a NUL");
+	ok(memmem(raw + 4, len, "\"$blob\":[0,300]", 15) != NULL &&
+	    memmem(raw + 4, len, "\"$blob\":[300,299]", 17) != NULL,
+	    "each is referred to by offset and length");
+	is(ctl_msg_parse(raw + 4, len, &got), 0, "the frame parses");
+	ok(got != NULL && ctl_msg_bytes(ctl_msg_item(got, "items", 1),
+	    "body", 1000, &buf, &tlen) == 0 && tlen == sizeof(body) - 1 &&
+	    memcmp(buf, body + 1, tlen) == 0, "the second body intact");
+	if (got != NULL && tlen > 0)
+		free(buf);
+	for (cut = 0; cut < len; cut++) {
+		struct ctl_msg *t = NULL;
+
+		if (ctl_msg_parse(raw + 4, cut, &t) == 0)
+			bad++;
+		ctl_msg_free(&t);
+	}
+	is(bad, 0, "every truncation of a frame with bytes is refused");
+	if ((f = open_memstream(&text, &tlen)) == NULL)
+		BAIL_OUT("open_memstream");
+	is(ctl_msg_print(got, f), 0, "print a message holding bytes");
+	fclose(f);
+	ok(text != NULL && strstr(text, "\"body\":\"AAcOFRwj") != NULL &&
+	    strstr(text, "$blob") == NULL, "printed as base64");
+	free(text);
+	ctl_msg_free(&got);
+	ctl_msg_free(&m);
+
+	is(blob_body("{\"b\":{\"$blob\":[1,3]}}", "xabc", 4, &got), 0,
+	    "a reference inside the area");
+	ok(got != NULL && ctl_msg_bytes(got, "b", 10, &buf, &tlen) == 0 &&
+	    tlen == 3 && memcmp(buf, "abc", 3) == 0, "its bytes");
+	if (got != NULL && tlen == 3)
+		free(buf);
+	ctl_msg_free(&got);
+	is(blob_body("{\"b\":{\"$blob\":[0,0]}}", "x", 1, &got), 0,
+	    "an empty reference");
+	ctl_msg_free(&got);
+	is(blob_body("{\"b\":{\"$blob\":[2,3]}}", "xabc", 4, &got), -EBADMSG,
+	    "a reference past the area");
+	is(blob_body("{\"b\":{\"$blob\":[-1,2]}}", "xabc", 4, &got), -EBADMSG,
+	    "a negative offset");
+	is(blob_body("{\"b\":{\"$blob\":[0,-1]}}", "xabc", 4, &got), -EBADMSG,
+	    "a negative length");
+	is(blob_body("{\"b\":{\"$blob\":[0,9223372036854775807]}}", "xabc", 4,
+	    &got), -EBADMSG, "a huge length");
+	is(blob_body("{\"b\":{\"$blob\":[0]}}", "xabc", 4, &got), -EBADMSG,
+	    "a reference without a length");
+	is(blob_body("{\"b\":{\"$blob\":[0,1,2]}}", "xabc", 4, &got), -EBADMSG,
+	    "a reference with three numbers");
+	is(blob_body("{\"b\":{\"$blob\":[\"0\",1]}}", "xabc", 4, &got),
+	    -EBADMSG, "a reference that is not numbers");
+	is(blob_body("{\"b\":{\"$blob\":[0,1],\"x\":1}}", "xabc", 4, &got),
+	    -EBADMSG, "a reference with another key");
+	is(blob_body("{\"b\":{\"$blob\":5}}", "xabc", 4, &got), -EBADMSG,
+	    "a reference that is not an array");
+	is(blob_body("{\"b\":{\"$bytes\":\"abc\"}}", "x", 1, &got), -EBADMSG,
+	    "the in-memory form is refused from a frame");
+	is(blob_body("{\"i\":[{\"$bytes\":\"abc\"}]}", "x", 1, &got), -EBADMSG,
+	    "also inside an array");
+	is(ctl_msg_parse((const uint8_t *)"{\"b\":1}", 8, &got), -EBADMSG,
+	    "a NUL with no area after it");
+	is(ctl_msg_from_json("{\"b\":{\"$blob\":[0,0]}}", 21, &got), 0,
+	    "a batch line is JSON only");
+	is(ctl_msg_bytes(got, "b", 10, &buf, &tlen), -EINVAL,
+	    "a reference in it is not bytes");
+	ctl_msg_free(&got);
+	is(ctl_msg_from_json("{\"b\":1}\0x", 9, &got), -EBADMSG,
+	    "a NUL in a batch line");
+	ok(got == NULL, "no message on error");
+}
+
 static void
 test_socket(void)
 {
@@ -186,6 +304,7 @@ main(void)
 {
 	test_round_trip();
 	test_bad_frames();
+	test_blobs();
 	test_socket();
 	return done_testing();
 }
