@@ -191,7 +191,7 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 	struct receipt *rc = NULL;
 	struct store_item it;
 	struct devent *e;
-	bool sp = false;
+	bool failed = false;
 	int r;
 
 	if ((r = receipt_parse(f->data, f->len, &rc)) != 0) {
@@ -212,9 +212,9 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 		    WIRE_ACK_REJECTED);
 		goto out;
 	}
-	if (daemon_txn(d) != 0 || store_savepoint(d->store) != 0)
+	/* Taken whole or not at all, as an envelope (handle_envelope). */
+	if (daemon_txn(d) != 0)
 		goto out;
-	sp = true;
 	e = event_for(d, AUDIT_EV_RECEIPT, NULL, m->peer, NULL);
 	if (e != NULL) {
 		daemon_hex(e->id, info->msg_id, sizeof(info->msg_id));
@@ -234,8 +234,10 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 		    WIRE_ACK_DUPLICATE);
 		goto out;
 	}
-	if (r != 0)
+	if (r != 0) {
+		failed = true;
 		goto out;
+	}
 	if (strcmp(f->dest, d->conf->name) == 0) {
 		apply_receipt(d, info->type, info->msg_id, info->node,
 		    info->user, info->reason, info->text);
@@ -263,21 +265,23 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 		it.bytes = (uint8_t *)f->data;
 		it.len = f->len;
 		r = store_enqueue(d->store, &it);
-		if (r != 0 && r != -EEXIST)
+		if (r != 0 && r != -EEXIST) {
+			failed = true;
 			goto out;
+		}
 		if (e != NULL) {
 			e->ev.decision = "relayed";
 			DEVENT_SET(e, next, next_hop, hop->conf->name);
 		}
 	}
-	if (store_savepoint_release(d->store) != 0)
-		goto out;
-	sp = false;
 	daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest, f->dest,
 	    WIRE_ACK_TAKEN);
 out:
-	if (sp)
-		store_savepoint_rollback(d->store);
+	if (failed) {
+		log_err("cannot store %s's receipt: %s; undoing the round",
+		    m->peer, strerror(-r));
+		store_fail(d->store);
+	}
 	receipt_free(&rc);
 }
 
@@ -396,7 +400,7 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 	struct label label;
 	struct devent *e;
 	int64_t qbytes, counts[4];
-	bool sp = false;
+	bool failed = false;
 	int r;
 
 	if ((r = envelope_parse(f->data, f->len, (size_t)d->conf->body_max,
@@ -453,12 +457,25 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 		    WIRE_ACK_REJECTED);
 		goto out;
 	}
-	/* Everything this frame writes is undone if it cannot be taken
-	 * whole: a frame marked seen but not stored would be lost when
-	 * the previous hop resends it. */
-	if (daemon_txn(d) != 0 || store_savepoint(d->store) != 0)
+	/* Over the per-peer cap: take nothing, the previous hop retries.
+	 * Checked before anything is written, so that nothing is undone. */
+	if (strcmp(f->dest, d->conf->name) != 0 &&
+	    (hop = fed_next_hop(d->fed, f->dest)) != NULL &&
+	    store_queue_size(d->store, hop->conf->name, &qbytes, counts) == 0 &&
+	    qbytes + (int64_t)f->len > d->conf->queue_max_bytes) {
+		log_warn("queue for %s is full: not taking %s's message yet",
+		    hop->conf->name, m->peer);
 		goto out;
-	sp = true;
+	}
+	/*
+	 * A frame is taken whole or not at all: one marked seen but not
+	 * stored would be lost when the previous hop resends it.  A write
+	 * that fails after the first one fails the round (store_fail), which
+	 * is rolled back and acknowledges nothing.  (Not a savepoint per
+	 * frame: SQLCipher encrypts every page a savepoint journals.)
+	 */
+	if (daemon_txn(d) != 0)
+		goto out;
 	r = store_mark_seen(d->store, STORE_MESSAGE, info->id, f->dest,
 	    daemon_now());
 	if (r == -EEXIST) {
@@ -470,8 +487,10 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 		    WIRE_ACK_DUPLICATE);
 		goto out;
 	}
-	if (r != 0)
+	if (r != 0) {
+		failed = true;
 		goto out;
+	}
 	if (envelope_expired(env, (uint64_t)daemon_now())) {
 		refuse(d, info, m->peer, f->dest, AUDIT_EV_EXPIRE, "expired",
 		    "arrived after its expiry time", RECEIPT_REASON_EXPIRED);
@@ -497,8 +516,10 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 		goto ack;
 	}
 	if (strcmp(f->dest, d->conf->name) == 0) {
-		if ((r = peer_deliver(d, env, m->peer, &label)) != 0)
+		if ((r = peer_deliver(d, env, m->peer, &label)) != 0) {
+			failed = true;
 			goto out;
+		}
 		goto ack;
 	}
 	if ((hop = fed_next_hop(d->fed, f->dest)) == NULL) {
@@ -517,13 +538,6 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 		    RECEIPT_REASON_POLICY_DENIED);
 		goto ack;
 	}
-	/* Over the per-peer cap: take nothing, the previous hop retries. */
-	if (store_queue_size(d->store, hop->conf->name, &qbytes, counts) == 0 &&
-	    qbytes + (int64_t)f->len > d->conf->queue_max_bytes) {
-		log_warn("queue for %s is full: not taking %s's message yet",
-		    hop->conf->name, m->peer);
-		goto out;	/* no ack: the previous hop resends it */
-	}
 	memset(&it, 0, sizeof(it));
 	it.kind = STORE_MESSAGE;
 	memcpy(it.id, info->id, sizeof(it.id));
@@ -534,20 +548,22 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 	it.expires = (int64_t)info->expires;
 	it.bytes = (uint8_t *)f->data;
 	it.len = f->len;
-	if ((r = store_enqueue(d->store, &it)) != 0 && r != -EEXIST)
+	if ((r = store_enqueue(d->store, &it)) != 0 && r != -EEXIST) {
+		failed = true;
 		goto out;
+	}
 	e = event_for(d, AUDIT_EV_RELAY_IN, info, m->peer, hop->conf->name);
 	if (e != NULL)
 		e->ev.decision = "allow";
 ack:
-	if (store_savepoint_release(d->store) != 0)
-		goto out;
-	sp = false;
 	daemon_queue_ack(d, m, WIRE_ENVELOPE, info->id, f->dest,
 	    WIRE_ACK_TAKEN);
 out:
-	if (sp)
-		store_savepoint_rollback(d->store);
+	if (failed) {
+		log_err("cannot store %s's message: %s; undoing the round",
+		    m->peer, strerror(-r));
+		store_fail(d->store);
+	}
 	envelope_free(&env);
 }
 

@@ -11,8 +11,8 @@
 
 /* Statements prepared once at open, by index. */
 enum {
-	Q_ENQUEUE, Q_ENQUEUE_BODY, Q_DUE, Q_DEQUEUE, Q_DEFER, Q_WAKE, Q_EXPIRED,
-	Q_SIZE, Q_SEEN, Q_INBOX_ADD, Q_INBOX_LIST, Q_INBOX_GET, Q_INBOX_READ,
+	Q_ENQUEUE, Q_ENQUEUE_BODY, Q_DUE, Q_FIND, Q_DEQUEUE, Q_DEQUEUE_BODY,
+	Q_DEFER, Q_WAKE, Q_EXPIRED, Q_SIZE, Q_SIZE_ROW, Q_SIZE_ADD, Q_SEEN, Q_INBOX_ADD, Q_INBOX_LIST, Q_INBOX_GET, Q_INBOX_READ,
 	Q_SENT_ADD, Q_SENT_UPDATE, Q_SENT_UPDATE_NODE, Q_SENT_ONE, Q_SENT_ALL,
 	Q_COUNT
 };
@@ -27,17 +27,22 @@ static const char *const sql[Q_COUNT] = {
 	    "expires, attempts, bytes FROM queue AS q JOIN queue_body AS b "
 	    "ON b.seq = q.seq WHERE next_hop = ?1 AND next_try <= ?2 "
 	    "ORDER BY precedence, q.seq LIMIT ?3",
-	[Q_DEQUEUE] = "DELETE FROM queue WHERE kind = ?1 AND id = ?2 AND "
-	    "dest = ?3",
-	[Q_DEFER] = "UPDATE queue SET next_try = ?2, attempts = attempts + 1 "
-	    "WHERE seq = ?1",
-	[Q_WAKE] = "UPDATE queue SET next_try = 0 WHERE next_hop = ?1",
+	[Q_FIND] = "SELECT seq, next_hop, precedence, len FROM queue "
+	    "WHERE kind = ?1 AND id = ?2 AND dest = ?3",
+	[Q_DEQUEUE] = "DELETE FROM queue WHERE seq = ?1",
+	[Q_DEQUEUE_BODY] = "DELETE FROM queue_body WHERE seq = ?1",
+	[Q_DEFER] = "UPDATE OR FAIL queue SET next_try = ?2, "
+	    "attempts = attempts + 1 WHERE seq = ?1",
+	[Q_WAKE] = "UPDATE OR FAIL queue SET next_try = 0 WHERE next_hop = ?1",
 	[Q_EXPIRED] = "SELECT q.seq, kind, id, dest, next_hop, origin, "
 	    "precedence, expires, attempts, bytes FROM queue AS q "
 	    "JOIN queue_body AS b ON b.seq = q.seq "
 	    "WHERE expires <= ?1 ORDER BY q.seq LIMIT ?2",
 	[Q_SIZE] = "SELECT precedence, n, bytes FROM queue_size "
 	    "WHERE next_hop = ?1",
+	[Q_SIZE_ROW] = "INSERT OR IGNORE INTO queue_size VALUES (?1, ?2, 0, 0)",
+	[Q_SIZE_ADD] = "UPDATE OR FAIL queue_size SET n = n + ?3, "
+	    "bytes = bytes + ?4 WHERE next_hop = ?1 AND precedence = ?2",
 	[Q_SEEN] = "INSERT INTO seen(kind, id, dest, at) "
 	    "VALUES (?1, ?2, ?3, ?4)",
 	[Q_INBOX_ADD] = "INSERT INTO inbox(id, login, origin, label, "
@@ -49,15 +54,15 @@ static const char *const sql[Q_COUNT] = {
 	[Q_INBOX_GET] = "SELECT id, login, origin, label, precedence, created, "
 	    "received, read_at, subject, envelope FROM inbox WHERE id = ?1 AND "
 	    "(login = ?2 OR login = '') ORDER BY login DESC LIMIT 1",
-	[Q_INBOX_READ] = "UPDATE inbox SET read_at = ?3 WHERE id = ?1 AND "
+	[Q_INBOX_READ] = "UPDATE OR FAIL inbox SET read_at = ?3 WHERE id = ?1 AND "
 	    "(login = ?2 OR login = '') AND read_at = 0",
 	[Q_SENT_ADD] = "INSERT OR IGNORE INTO sent(id, rcpt, node, label, "
 	    "created, updated, status, via, reason) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
-	[Q_SENT_UPDATE] = "UPDATE sent SET status = ?3, via = coalesce(?4, via), "
+	[Q_SENT_UPDATE] = "UPDATE OR FAIL sent SET status = ?3, via = coalesce(?4, via), "
 	    "reason = coalesce(?5, reason), updated = ?6 WHERE id = ?1 AND "
 	    "rcpt = ?2 AND (status < ?3 OR ?3 >= 4) AND status < 4",
-	[Q_SENT_UPDATE_NODE] = "UPDATE sent SET status = ?3, "
+	[Q_SENT_UPDATE_NODE] = "UPDATE OR FAIL sent SET status = ?3, "
 	    "via = coalesce(?4, via), reason = coalesce(?5, reason), "
 	    "updated = ?6 WHERE id = ?1 AND node = ?2 AND "
 	    "(status < ?3 OR ?3 >= 4) AND status < 4",
@@ -135,6 +140,12 @@ static const struct db_migration migrations[] = {
 	 * envelopes of everything in flight, about 45 page ciphers per
 	 * message.  The envelope now has a table of its own, written once and
 	 * read once per send; the queue rows are small.
+	 *
+	 * The triggers that kept queue_size go too: a statement that fires a
+	 * trigger inside a transaction opens a statement journal, and
+	 * SQLCipher encrypts every page it journals, a dozen page ciphers
+	 * per queued or dequeued item.  store.c keeps the sums itself, and
+	 * single-row updates say OR FAIL, which needs no statement journal.
 	 */
 	{ 3,
 	  "CREATE TABLE queue_body ("
@@ -154,33 +165,19 @@ static const struct db_migration migrations[] = {
 	  "ALTER TABLE queue3 RENAME TO queue;"
 	  "CREATE INDEX queue_hop ON queue(next_hop, precedence, seq, next_try);"
 	  "CREATE INDEX queue_expiry ON queue(expires);"
-	  "CREATE TRIGGER queue_body_delete AFTER DELETE ON queue BEGIN"
-	  " DELETE FROM queue_body WHERE seq = old.seq;"
-	  "END;"
-	  "CREATE TRIGGER queue_size_insert AFTER INSERT ON queue BEGIN"
-	  " INSERT OR IGNORE INTO queue_size VALUES"
-	  "  (new.next_hop, new.precedence, 0, 0);"
-	  " UPDATE queue_size SET n = n + 1, bytes = bytes + new.len"
-	  "  WHERE next_hop = new.next_hop AND precedence = new.precedence;"
-	  "END;"
-	  "CREATE TRIGGER queue_size_delete AFTER DELETE ON queue BEGIN"
-	  " UPDATE queue_size SET n = n - 1, bytes = bytes - old.len"
-	  "  WHERE next_hop = old.next_hop AND precedence = old.precedence;"
-	  "END;"
-	  "CREATE TRIGGER queue_size_update"
-	  " AFTER UPDATE OF next_hop, precedence, len ON queue BEGIN"
-	  " UPDATE queue_size SET n = n - 1, bytes = bytes - old.len"
-	  "  WHERE next_hop = old.next_hop AND precedence = old.precedence;"
-	  " INSERT OR IGNORE INTO queue_size VALUES"
-	  "  (new.next_hop, new.precedence, 0, 0);"
-	  " UPDATE queue_size SET n = n + 1, bytes = bytes + new.len"
-	  "  WHERE next_hop = new.next_hop AND precedence = new.precedence;"
-	  "END;" },
+	  "DELETE FROM queue_size;"
+	  "INSERT INTO queue_size SELECT next_hop, precedence, count(*),"
+	  " sum(len) FROM queue GROUP BY next_hop, precedence;" },
 };
 
 struct store {
 	struct db	*db;
 	struct db_stmt	*q[Q_COUNT];
+	/* A change of several statements failed half-way: the transaction
+	 * must not commit (it is rolled back), nor the savepoint be released,
+	 * so that the queue and its sums never disagree. */
+	bool		 broken;
+	bool		 broken_before_sp;
 };
 
 int
@@ -232,24 +229,38 @@ store_begin(struct store *s)
 int
 store_commit(struct store *s)
 {
+	if (s->broken) {
+		store_rollback(s);
+		return -EIO;
+	}
 	return db_commit(s->db);
+}
+
+void
+store_fail(struct store *s)
+{
+	s->broken = true;
 }
 
 int
 store_rollback(struct store *s)
 {
+	s->broken = s->broken_before_sp = false;
 	return db_rollback(s->db);
 }
 
 int
 store_savepoint(struct store *s)
 {
+	s->broken_before_sp = s->broken;
 	return db_exec(s->db, "SAVEPOINT item");
 }
 
 int
 store_savepoint_release(struct store *s)
 {
+	if (s->broken)
+		return -EIO;
 	return db_exec(s->db, "RELEASE item");
 }
 
@@ -258,6 +269,8 @@ store_savepoint_rollback(struct store *s)
 {
 	int r = db_exec(s->db, "ROLLBACK TO item");
 
+	if (r == 0)
+		s->broken = s->broken_before_sp;
 	return r != 0 ? r : db_exec(s->db, "RELEASE item");
 }
 
@@ -294,6 +307,30 @@ copy_id(uint8_t id[STORE_ID_BYTES], struct db_stmt *st, int col)
 	return 0;
 }
 
+/* Add n items of len bytes to the sums for (next_hop, precedence). */
+static int
+size_add(struct store *s, const char *next_hop, int64_t prec, int64_t n,
+    int64_t len)
+{
+	struct db_stmt *st = s->q[Q_SIZE_ROW];
+	int r;
+
+	if ((r = db_bind_text(st, 1, next_hop)) != 0 ||
+	    (r = db_bind_int(st, 2, prec)) != 0 || (r = run(st)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	st = s->q[Q_SIZE_ADD];
+	if ((r = db_bind_text(st, 1, next_hop)) != 0 ||
+	    (r = db_bind_int(st, 2, prec)) != 0 ||
+	    (r = db_bind_int(st, 3, n)) != 0 ||
+	    (r = db_bind_int(st, 4, len)) != 0) {
+		db_reset(st);
+		return r;
+	}
+	return run(st);
+}
+
 int
 store_enqueue(struct store *s, const struct store_item *it)
 {
@@ -315,11 +352,14 @@ store_enqueue(struct store *s, const struct store_item *it)
 		return r;
 	/* Right after the queue row: last_insert_rowid() is its seq. */
 	st = s->q[Q_ENQUEUE_BODY];
-	if ((r = db_bind_blob(st, 1, it->bytes, it->len)) != 0) {
+	if ((r = db_bind_blob(st, 1, it->bytes, it->len)) != 0 ||
+	    (r = run(st)) != 0 ||
+	    (r = size_add(s, it->next_hop, it->precedence, 1,
+	    (int64_t)it->len)) != 0) {
 		db_reset(st);
-		return r;
+		s->broken = true;
 	}
-	return run(st);
+	return r;
 }
 
 void
@@ -411,16 +451,35 @@ int
 store_dequeue(struct store *s, enum store_kind kind,
     const uint8_t id[STORE_ID_BYTES], const char *dest)
 {
-	struct db_stmt *st = s->q[Q_DEQUEUE];
+	struct db_stmt *st = s->q[Q_FIND];
+	char next_hop[STORE_NAME_MAX + 1];
+	int64_t seq, prec, len;
 	int r;
 
 	if ((r = db_bind_int(st, 1, kind)) != 0 ||
 	    (r = db_bind_blob(st, 2, id, STORE_ID_BYTES)) != 0 ||
-	    (r = db_bind_text(st, 3, dest)) != 0) {
+	    (r = db_bind_text(st, 3, dest)) != 0 ||
+	    (r = db_step(st)) != DB_ROW) {
+		db_reset(st);
+		return r == DB_DONE ? 0 : r < 0 ? r : -EPROTO;	/* not queued */
+	}
+	seq = db_col_int(st, 0);
+	copy_text(next_hop, sizeof(next_hop), db_col_text(st, 1));
+	prec = db_col_int(st, 2);
+	len = db_col_int(st, 3);
+	db_reset(st);
+	st = s->q[Q_DEQUEUE];
+	if ((r = db_bind_int(st, 1, seq)) != 0 || (r = run(st)) != 0) {
 		db_reset(st);
 		return r;
 	}
-	return run(st);
+	st = s->q[Q_DEQUEUE_BODY];
+	if ((r = db_bind_int(st, 1, seq)) != 0 || (r = run(st)) != 0 ||
+	    (r = size_add(s, next_hop, prec, -1, -len)) != 0) {
+		db_reset(st);
+		s->broken = true;
+	}
+	return r;
 }
 
 int

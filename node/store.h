@@ -92,6 +92,9 @@ void	store_close(struct store **sp);
 /* Group commit.  store_commit() returns only once the data is on disk. */
 int	store_begin(struct store *s);
 int	store_commit(struct store *s) __attribute__((warn_unused_result));
+/* A change failed half-way: the transaction will not commit
+ * (store_commit rolls it back and returns -EIO). */
+void	store_fail(struct store *s);
 int	store_rollback(struct store *s);
 
 /*

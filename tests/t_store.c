@@ -82,6 +82,9 @@ upgrade_from_v2(const char *dir, const uint8_t key[32])
 	    "INSERT INTO queue VALUES (2, 1, randomblob(32), 'B', 'HOP', 'ME',"
 	    " 0, 9999, x'0a0b0c', 7000, 2);"
 	    "INSERT INTO queue_size VALUES ('HOP', 3, 1, 5), ('HOP', 0, 1, 3);"
+	    "CREATE TRIGGER queue_size_insert AFTER INSERT ON queue BEGIN"
+	    " UPDATE queue_size SET n = n + 1 WHERE next_hop = new.next_hop;"
+	    "END;"
 	    "PRAGMA user_version = 2;") != 0)
 		BAIL_OUT("building a version 2 store");
 	db_close(db);
@@ -114,6 +117,15 @@ upgrade_from_v2(const char *dir, const uint8_t key[32])
 		    "the dequeued envelope is deleted with its queue row");
 	else
 		ok(0, "reading queue_body");
+	db_finalize(st);
+	st = NULL;
+	/* A trigger's statement journal costs a page cipher per page. */
+	if (db != NULL && db_prepare(db, &st, "SELECT count(*) FROM "
+	    "sqlite_master WHERE type = 'trigger'") == 0 &&
+	    db_step(st) == DB_ROW)
+		is(db_col_int(st, 0), 0, "no triggers left in the store");
+	else
+		ok(0, "reading sqlite_master");
 	db_finalize(st);
 	db_close(db);
 }
