@@ -210,8 +210,12 @@ round_commit(struct daemon *d)
 		    "and the store accept writes again");
 	if (r != 0)
 		audit_recover(d);
-	else if (r == 0 && d->fail_closed && d->nevents + d->npending > 0)
+	else if (r == 0 && d->fail_closed && d->nevents + d->npending > 0) {
+		/* Resumed by itself: the alarm stays in the log, not in the
+		 * status of a node that works again. */
 		log_info("the audit log and the store accept writes again");
+		audit_alarm_clear(d->audit);
+	}
 	if (r != 0 || d->nevents + d->npending > 0 || d->in_txn) {
 		d->fail_closed = r != 0;
 		d->last_error = r;
