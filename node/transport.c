@@ -393,8 +393,8 @@ revive_dealers(struct transport *t)
 			continue;
 		d->heard_at = now;
 		d->given_up_at = 0;
-		if (d->backoff_ms < REVIVE_BACKOFF_MAX_MS / 2)
-			d->backoff_ms *= 2;
+		d->backoff_ms = d->backoff_ms < REVIVE_BACKOFF_MAX_MS / 2 ?
+		    d->backoff_ms * 2 : REVIVE_BACKOFF_MAX_MS;
 		if (open_dealer(t, d->endpoint, d->server_key, &sock,
 		    &monitor) != 0)
 			continue;
