@@ -21,6 +21,14 @@
 #define ZAP_ENDPOINT	"inproc://zeromq.zap.01"
 #define ZAP_DOMAIN	"valise"
 #define ZAP_FRAMES_MAX	8
+/* A DEALER is replaced when libzmq disconnected it and scheduled no retry
+ * within REVIVE_FIRST_MS (doubling up to REVIVE_BACKOFF_MAX_MS while new
+ * ones fail too: a peer that refuses our key is not hammered), or when it
+ * has heard nothing at all for revive_ms (a connect that hangs in the
+ * kernel's SYN backoff across a partition). */
+#define REVIVE_FIRST_MS		1000
+#define REVIVE_BACKOFF_MAX_MS	60000
+#define REVIVE_MS		15000	/* > RECONNECT_IVL_MAX + HANDSHAKE_IVL */
 
 struct allowed {
 	char	name[TRANSPORT_NAME_MAX + 1];
@@ -29,9 +37,15 @@ struct allowed {
 
 struct dealer {
 	char	name[TRANSPORT_NAME_MAX + 1];
+	char	endpoint[TRANSPORT_ENDPOINT_MAX + 1];
+	uint8_t	server_key[TRANSPORT_KEY_BYTES];
 	void	*sock;
 	void	*monitor;	/* PAIR receiving the DEALER's events */
 	bool	up;		/* CURVE handshake done, not disconnected */
+	int64_t	heard_at;	/* monotonic ms: opened, or its last event */
+	int64_t	given_up_at;	/* 0, or when to replace it: disconnected
+				 * and libzmq scheduled no retry */
+	int	backoff_ms;	/* delay for the next given_up_at */
 };
 
 struct transport {
@@ -42,7 +56,7 @@ struct transport {
 	bool		 zap_enforced;
 	bool		 no_enforce;
 	bool		 rebinding;
-	int		 heartbeat_ms, handshake_ms;
+	int		 heartbeat_ms, handshake_ms, revive_ms;
 	uint8_t		 public_key[TRANSPORT_KEY_BYTES];
 	uint8_t		*secret_key;	/* secmem */
 	struct allowed	 allowed[TRANSPORT_PEERS_MAX];
@@ -66,6 +80,15 @@ close_dealer(struct dealer *d)
 	zmq_close(d->sock);
 	d->monitor = d->sock = NULL;
 	d->up = false;
+}
+
+static int64_t
+mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int
@@ -156,6 +179,7 @@ transport_new(const struct transport_opts *opts, struct transport **out)
 	t->no_enforce = opts->no_enforce;
 	t->heartbeat_ms = opts->heartbeat_ms > 0 ? opts->heartbeat_ms : 2000;
 	t->handshake_ms = opts->handshake_ms > 0 ? opts->handshake_ms : 5000;
+	t->revive_ms = opts->revive_ms > 0 ? opts->revive_ms : REVIVE_MS;
 	if ((t->ctx = zmq_ctx_new()) == NULL) {
 		r = zerr();
 		goto fail;
@@ -262,20 +286,17 @@ find_dealer(struct transport *t, const char *name)
 	return NULL;
 }
 
-int
-transport_connect(struct transport *t, const char *name, const char *endpoint,
-    const uint8_t server_key[TRANSPORT_KEY_BYTES])
+/* A new DEALER and the PAIR watching it, connecting to endpoint. */
+static int
+open_dealer(struct transport *t, const char *endpoint,
+    const uint8_t server_key[TRANSPORT_KEY_BYTES], void **sockp,
+    void **monitorp)
 {
-	struct dealer *d;
 	void *sock, *monitor = NULL;
 	char mon[64];
 	int r;
 
-	if (strlen(name) > TRANSPORT_NAME_MAX || name[0] == '\0')
-		return -EINVAL;
-	if ((d = find_dealer(t, name)) == NULL &&
-	    t->ndealers >= TRANSPORT_PEERS_MAX)
-		return -ENOSPC;
+	*sockp = *monitorp = NULL;
 	if ((sock = zmq_socket(t->ctx, ZMQ_DEALER)) == NULL)
 		return zerr();
 	/* ZMQ_IMMEDIATE: no queueing towards a peer that is not connected;
@@ -296,10 +317,11 @@ transport_connect(struct transport *t, const char *name, const char *endpoint,
 		goto fail;
 	}
 	/* Watch the connection, from before it starts: up once the CURVE
-	 * handshake succeeds, down when it drops. */
+	 * handshake succeeds, down when it drops, alive while libzmq
+	 * retries. */
 	snprintf(mon, sizeof(mon), "inproc://valise-monitor-%u", t->monitors++);
 	if (zmq_socket_monitor(sock, mon, ZMQ_EVENT_HANDSHAKE_SUCCEEDED |
-	    ZMQ_EVENT_DISCONNECTED) != 0 ||
+	    ZMQ_EVENT_DISCONNECTED | ZMQ_EVENT_CONNECT_RETRIED) != 0 ||
 	    (monitor = zmq_socket(t->ctx, ZMQ_PAIR)) == NULL ||
 	    setopt_int(monitor, ZMQ_LINGER, 0) != 0 ||
 	    zmq_connect(monitor, mon) != 0 || zmq_connect(sock, endpoint) != 0) {
@@ -310,19 +332,77 @@ transport_connect(struct transport *t, const char *name, const char *endpoint,
 		}
 		goto fail;
 	}
+	*sockp = sock;
+	*monitorp = monitor;
+	return 0;
+fail:
+	zmq_close(sock);
+	return r;
+}
+
+int
+transport_connect(struct transport *t, const char *name, const char *endpoint,
+    const uint8_t server_key[TRANSPORT_KEY_BYTES])
+{
+	struct dealer *d;
+	void *sock, *monitor;
+	int r;
+
+	if (strlen(name) > TRANSPORT_NAME_MAX || name[0] == '\0' ||
+	    strlen(endpoint) > TRANSPORT_ENDPOINT_MAX)
+		return -EINVAL;
+	if ((d = find_dealer(t, name)) == NULL &&
+	    t->ndealers >= TRANSPORT_PEERS_MAX)
+		return -ENOSPC;
+	if ((r = open_dealer(t, endpoint, server_key, &sock, &monitor)) != 0)
+		return r;
 	if (d != NULL) {
 		close_dealer(d);
 	} else {
 		d = &t->dealers[t->ndealers++];
 		strcpy(d->name, name);
 	}
+	strcpy(d->endpoint, endpoint);
+	memcpy(d->server_key, server_key, TRANSPORT_KEY_BYTES);
 	d->sock = sock;
 	d->monitor = monitor;
 	d->up = false;
+	d->heard_at = mono_ms();
+	d->given_up_at = 0;
+	d->backoff_ms = REVIVE_FIRST_MS;
 	return 0;
-fail:
-	zmq_close(sock);
-	return r;
+}
+
+/*
+ * Replace each DEALER that libzmq gave up on (see REVIVE_FIRST_MS): it
+ * never reconnects one whose connection ended in a protocol error.  What
+ * its pipe held is dropped; the caller's store resends it.
+ */
+static void
+revive_dealers(struct transport *t)
+{
+	int64_t now = mono_ms();
+	void *sock, *monitor;
+	size_t i;
+
+	for (i = 0; i < t->ndealers; i++) {
+		struct dealer *d = &t->dealers[i];
+
+		if (d->up || (d->given_up_at != 0 ? now < d->given_up_at :
+		    now - d->heard_at < t->revive_ms))
+			continue;
+		d->heard_at = now;
+		d->given_up_at = 0;
+		d->backoff_ms = d->backoff_ms < REVIVE_BACKOFF_MAX_MS / 2 ?
+		    d->backoff_ms * 2 : REVIVE_BACKOFF_MAX_MS;
+		if (open_dealer(t, d->endpoint, d->server_key, &sock,
+		    &monitor) != 0)
+			continue;
+		close_dealer(d);
+		d->sock = sock;
+		d->monitor = monitor;
+		t->stats.dealers_renewed++;
+	}
 }
 
 int
@@ -457,7 +537,8 @@ out:
 		zmq_msg_close(&parts[i]);
 }
 
-/* Read a dealer's monitor events: handshake done, or disconnected. */
+/* Read a dealer's monitor events: handshake done, disconnected, or a
+ * reconnection scheduled. */
 static void
 monitor_events(struct dealer *d)
 {
@@ -472,10 +553,17 @@ monitor_events(struct dealer *d)
 		}
 		if (zmq_msg_size(&ev) >= 2) {
 			memcpy(&event, zmq_msg_data(&ev), sizeof(event));
-			if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED)
+			d->heard_at = mono_ms();
+			if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
 				d->up = true;
-			else if (event == ZMQ_EVENT_DISCONNECTED)
+				d->given_up_at = 0;
+				d->backoff_ms = REVIVE_FIRST_MS;
+			} else if (event == ZMQ_EVENT_DISCONNECTED) {
 				d->up = false;
+				d->given_up_at = d->heard_at + d->backoff_ms;
+			} else if (event == ZMQ_EVENT_CONNECT_RETRIED) {
+				d->given_up_at = 0;
+			}
 		}
 		if (zmq_msg_more(&ev)) {
 			zmq_msg_init(&addr);
@@ -507,6 +595,7 @@ transport_poll(struct transport *t, int timeout_ms, const int *fds,
 
 	if (nfds > TRANSPORT_FDS_MAX)
 		return -EINVAL;
+	revive_dealers(t);
 	if (t->zap != NULL)
 		items[n++] = (zmq_pollitem_t){ t->zap, 0, ZMQ_POLLIN, 0 };
 	items[n++] = (zmq_pollitem_t){ t->router, 0, ZMQ_POLLIN, 0 };

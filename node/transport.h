@@ -28,6 +28,7 @@
 
 #define TRANSPORT_KEY_BYTES	32
 #define TRANSPORT_NAME_MAX	32
+#define TRANSPORT_ENDPOINT_MAX	512	/* as long as a configured endpoint */
 /* A 16 MiB body, its envelope and framing: anything larger is refused. */
 #define TRANSPORT_FRAME_MAX	(17u * 1024 * 1024)
 #define TRANSPORT_PEERS_MAX	256
@@ -41,6 +42,7 @@ struct transport_opts {
 	uint8_t		 secret_key[TRANSPORT_KEY_BYTES];
 	int		 heartbeat_ms;		/* 0: default */
 	int		 handshake_ms;		/* 0: default */
+	int		 revive_ms;		/* 0: default (15 s) */
 	bool		 no_zap;		/* tests only: run without handler */
 	bool		 no_enforce;		/* tests only: as libzmq without
 						 * ZMQ_ZAP_ENFORCE_DOMAIN */
@@ -78,7 +80,8 @@ int	transport_allow(struct transport *t, const char *name,
 	    const uint8_t key[TRANSPORT_KEY_BYTES]);
 void	transport_disallow_all(struct transport *t);
 
-/* Open (or replace) the DEALER to a peer, pinned to its server key. */
+/* Open (or replace) the DEALER to a peer, pinned to its server key.
+ * -EINVAL for a name or an endpoint too long. */
 int	transport_connect(struct transport *t, const char *name,
 	    const char *endpoint, const uint8_t server_key[TRANSPORT_KEY_BYTES]);
 /* Close the DEALER to a peer at once, dropping what libzmq still holds. */
@@ -136,6 +139,7 @@ size_t	transport_take_refusals(struct transport *t,
 /* Counters for status and tests. */
 struct transport_stats {
 	uint64_t	zap_accepted, zap_refused, unauthenticated;
+	uint64_t	dealers_renewed;	/* replaced, libzmq gave up */
 };
 void	transport_stats(const struct transport *t, struct transport_stats *st);
 

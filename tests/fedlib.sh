@@ -9,6 +9,8 @@
 #	fed_route NODE DEST VIA			a route
 #	fed_user NODE LOGIN CLEARANCE NAT ORGS ROLES
 #	fed_accredit NODE PEER ACCREDITATION	NODE's view of PEER
+#	fed_netns NODE NETNS ADDR		run NODE in a network namespace
+#	fed_endpoint NODE PEER ENDPOINT		NODE reaches PEER there (a proxy)
 #	fed_write				write every valise.conf
 #	fed_start NAME / fed_stop NAME / fed_kill NAME
 #	fed_stop_all				(also run at exit)
@@ -58,6 +60,28 @@ fed_accredit() {
 	printf '%s\n' "$3" >"$FED/$1/acc.$2"
 }
 
+# fed_netns NODE NETNS ADDR: NODE's valised runs in the network namespace
+# NETNS (`ip netns exec`, so root only) and listens on ADDR, where its
+# peers reach it; the control socket is a file, so `v` works unchanged.
+fed_netns() {
+	printf '%s\n' "$2" >"$FED/$1/netns"
+	printf '%s\n' "$3" >"$FED/$1/addr"
+}
+
+# fed_endpoint NODE PEER ENDPOINT: NODE connects to PEER at ENDPOINT (a
+# fault-injecting proxy, say) instead of where PEER listens.
+fed_endpoint() {
+	printf '%s\n' "$3" >"$FED/$1/ep.$2"
+}
+
+_fed_addr() {
+	if [ -f "$FED/$1/addr" ]; then
+		cat "$FED/$1/addr"
+	else
+		echo 127.0.0.1
+	fi
+}
+
 fed_link() {
 	echo "$2" >>"$FED/$1/links"
 	echo "$1" >>"$FED/$2/links"
@@ -80,7 +104,7 @@ fed_write() {
 		echo "  nationality = \"$(cat "$FED/$n/nat")\";"
 		echo "  organisations = [$(_fed_list "$(cat "$FED/$n/orgs")")];"
 		echo "  accreditation = \"$(cat "$FED/$n/acc")\";"
-		echo "  listen = \"tcp://127.0.0.1:$(cat "$FED/$n/port")\";"
+		echo "  listen = \"tcp://$(_fed_addr "$n"):$(cat "$FED/$n/port")\";"
 		echo "  key_dir = \"keys\";"
 		echo "  state_dir = \"state\";"
 		echo "  checkpoint_seconds = 5;"
@@ -92,9 +116,12 @@ fed_write() {
 			[ "$p" = "$n" ] && continue
 			printf '%s  { name = "%s"; key = "%s";\n' "$sep" "$p" \
 			    "$(cat "$FED/$p/line")"
-			if grep -qx "$p" "$FED/$n/links"; then
-				printf '    endpoint = "tcp://127.0.0.1:%s";\n' \
-				    "$(cat "$FED/$p/port")"
+			if [ -f "$FED/$n/ep.$p" ]; then
+				printf '    endpoint = "%s";\n' \
+				    "$(cat "$FED/$n/ep.$p")"
+			elif grep -qx "$p" "$FED/$n/links"; then
+				printf '    endpoint = "tcp://%s:%s";\n' \
+				    "$(_fed_addr "$p")" "$(cat "$FED/$p/port")"
 			fi
 			printf '    nationality = "%s"; organisations = [%s];\n' \
 			    "$(cat "$FED/$p/nat")" \
@@ -147,7 +174,13 @@ v() {
 }
 
 fed_start() {
-	"$VALISED" -c "$FED/$1/valise.conf" >>"$FED/$1/log" 2>&1 &
+	if [ -f "$FED/$1/netns" ]; then
+		# ip netns exec execs valised in place: $! is valised
+		ip netns exec "$(cat "$FED/$1/netns")" \
+		    "$VALISED" -c "$FED/$1/valise.conf" >>"$FED/$1/log" 2>&1 &
+	else
+		"$VALISED" -c "$FED/$1/valise.conf" >>"$FED/$1/log" 2>&1 &
+	fi
 	echo $! >"$FED/$1/pid"
 	_fi=0
 	while [ $_fi -lt $((100 * ${VALISE_SLOW:-1})) ]; do

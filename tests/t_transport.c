@@ -3,9 +3,14 @@
  * t_transport: CURVE between nodes on loopback: a known peer gets through
  * and is named; an unknown key, a wrong server key, a peer without a ZAP
  * handler and an oversized frame do not; revocation by rebind cuts a live
- * connection.
+ * connection; a DEALER that libzmq gave up on after a protocol error is
+ * replaced and reaches its peer again.
  */
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -36,7 +41,7 @@ node(const char *listen, const struct kp *k, bool no_zap, bool no_enforce)
 {
 	struct transport_opts o = { .listen = listen, .no_zap = no_zap,
 	    .no_enforce = no_enforce,
-	    .heartbeat_ms = 200, .handshake_ms = 1000 };
+	    .heartbeat_ms = 200, .handshake_ms = 1000, .revive_ms = 1500 };
 	struct transport *t;
 	int r;
 
@@ -48,15 +53,17 @@ node(const char *listen, const struct kp *k, bool no_zap, bool no_enforce)
 }
 
 /* Ports from the pid, so that concurrent runs of the suite do not clash. */
-static char ep[6][64];
+static char ep[7][64];
+static int port6;
 
 static void
 pick_ports(void)
 {
 	int base = 20000 + (int)(getpid() % 4000) * 8, i;
 
-	for (i = 1; i <= 5; i++)
+	for (i = 1; i <= 6; i++)
 		snprintf(ep[i], sizeof(ep[i]), "tcp://127.0.0.1:%d", base + i);
+	port6 = base + 6;
 }
 
 static long
@@ -93,11 +100,48 @@ exchange(struct transport *from, const char *peer, struct transport *to,
 	return last;
 }
 
+/*
+ * Be a peer that does not speak ZMTP: accept the DEALER's connection on
+ * port6 and answer junk, which libzmq takes as a protocol error.  1 when
+ * the junk was sent.
+ */
+static int
+speak_junk(struct transport *t)
+{
+	struct sockaddr_in sa = { .sin_family = AF_INET,
+	    .sin_port = htons((uint16_t)port6),
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	char junk[64];
+	long end;
+	int ls, fd = -1, one = 1, sent = 0;
+
+	if ((ls = socket(AF_INET, SOCK_STREAM, 0)) < 0)
+		return 0;
+	setsockopt(ls, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(ls, (struct sockaddr *)&sa, sizeof(sa)) != 0 ||
+	    listen(ls, 4) != 0 || fcntl(ls, F_SETFL, O_NONBLOCK) != 0)
+		goto out;
+	for (end = now_ms() + 3000; fd < 0 && now_ms() < end; ) {
+		transport_poll(t, 10, NULL, NULL, 0);
+		fd = accept(ls, NULL, NULL);
+	}
+	if (fd < 0)
+		goto out;
+	memset(junk, 'x', sizeof(junk));
+	sent = write(fd, junk, sizeof(junk)) == (ssize_t)sizeof(junk);
+	for (end = now_ms() + 300; now_ms() < end; )
+		transport_poll(t, 10, NULL, NULL, 0);
+	close(fd);
+out:
+	close(ls);
+	return sent;
+}
+
 int
 main(void)
 {
 	struct kp a, b, c;
-	struct transport *ta, *tb, *tc, *tn;
+	struct transport *ta, *tb, *tc, *tn, *tg;
 	struct transport_msg m;
 	struct transport_stats st;
 	uint8_t *big;
@@ -188,6 +232,22 @@ main(void)
 	is(transport_send(tb, "NODE-A", big, TRANSPORT_FRAME_MAX + 1),
 	    -EMSGSIZE, "we refuse to send an oversized frame");
 	free(big);
+
+	/* A peer that answers junk: libzmq 4.3 ends the DEALER's session
+	 * on the protocol error and never reconnects it; the transport
+	 * replaces it, so B reaches the real G that listens there next. */
+	transport_connect(tb, "NODE-G", ep[6], c.pk);
+	ok(speak_junk(tb), "a junk peer took B's connection and answered junk");
+	tg = node(ep[6], &c, false, false);
+	transport_allow(tg, "NODE-B", b.pk);
+	r = exchange(tb, "NODE-G", tg, "revived", 6000, &m);
+	is(r, 0, "after the protocol error B's DEALER is replaced and gets "
+	    "through");
+	if (r == 0)
+		transport_msg_clear(&m);
+	transport_stats(tb, &st);
+	ok(st.dealers_renewed >= 1, "counted as renewed");
+	transport_free(&tg);
 
 	/* Revocation: drop B from the allow list and rebind. */
 	r = exchange(tb, "NODE-A", ta, "before", 2000, &m);
