@@ -72,9 +72,12 @@ LIBS        = $(PKG_LIBS) -lm
 CRYPTO_SRCS = $(sort $(wildcard crypto/*.c))
 KEYS_SRCS   = $(sort $(wildcard keys/*.c))
 POLICY_SRCS = $(sort $(wildcard policy/*.c))
-CLI_SRCS    = node/cli.c $(sort $(wildcard node/cmd_*.c))
+# valise-offline holds the commands that need libxml2 or SQLCipher, so
+# that valise itself starts without loading them (node/cli.c).
+OFFLINE_SRCS= node/cli_offline.c node/cmd_audit.c node/cmd_label.c
+CLI_SRCS    = node/cli.c $(filter-out $(OFFLINE_SRCS),$(sort $(wildcard node/cmd_*.c)))
 DAEMON_SRCS = $(sort $(wildcard node/daemon*.c))
-NODE_SRCS   = $(filter-out $(CLI_SRCS) $(DAEMON_SRCS),$(sort $(wildcard node/*.c)))
+NODE_SRCS   = $(filter-out $(CLI_SRCS) $(OFFLINE_SRCS) $(DAEMON_SRCS),$(sort $(wildcard node/*.c)))
 LIB_SRCS    = $(CRYPTO_SRCS) $(KEYS_SRCS) $(POLICY_SRCS) $(NODE_SRCS)
 TEST_SRCS   = $(sort $(wildcard tests/t_*.c))
 TEST_SCRIPTS= $(sort $(wildcard tests/*.t))
@@ -85,12 +88,13 @@ TOOL_SRCS   = $(sort $(wildcard tests/tool_*.c))
 obj = $(patsubst %.c,$(BUILD)/%.o,$(1))
 LIB     = $(BUILD)/libvalise.a
 VALISE  = $(BUILD)/valise
+OFFLINE = $(BUILD)/valise-offline
 VALISED = $(BUILD)/valised
 TESTS   = $(patsubst tests/%.c,$(BUILD)/tests/%.t,$(TEST_SRCS))
 BENCHES = $(patsubst tests/bench/%.c,$(BUILD)/bench/%,$(BENCH_SRCS))
 TOOLS   = $(patsubst tests/%.c,$(BUILD)/tests/%,$(TOOL_SRCS))
 
-ALL_OBJS = $(call obj,$(LIB_SRCS) $(CLI_SRCS) $(DAEMON_SRCS))
+ALL_OBJS = $(call obj,$(LIB_SRCS) $(CLI_SRCS) $(OFFLINE_SRCS) $(DAEMON_SRCS))
 
 .PHONY: all deps check check-run check-asan check-reliability check-valgrind \
         fuzz fuzz-build fuzz-long bench demo \
@@ -98,7 +102,7 @@ ALL_OBJS = $(call obj,$(LIB_SRCS) $(CLI_SRCS) $(DAEMON_SRCS))
 .DEFAULT_GOAL := all
 .SECONDARY:
 
-all: $(VALISE) $(VALISED)
+all: $(VALISE) $(OFFLINE) $(VALISED)
 
 $(BUILD)/.configured: packaging/check-versions.sh
 	$(Q)sh packaging/check-versions.sh
@@ -112,7 +116,11 @@ $(LIB): $(call obj,$(LIB_SRCS))
 	$(call say,AR,$@)rm -f $@
 	$(Q)ar rcs $@ $^
 
+# --as-needed: valise loads only the libraries its commands use.
 $(VALISE): $(call obj,$(CLI_SRCS)) $(LIB)
+	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -Wl,--as-needed -o $@ $^ $(LIBS)
+
+$(OFFLINE): $(call obj,$(OFFLINE_SRCS)) $(LIB)
 	$(call say,LD,$@)$(CC) $(ALL_LDFLAGS) -o $@ $^ $(LIBS)
 
 $(VALISED): $(call obj,$(DAEMON_SRCS)) $(LIB)
@@ -213,8 +221,10 @@ demo: deps
 # --- install, housekeeping ---------------------------------------------------
 
 install: all
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR)
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(SBINDIR) \
+	    $(DESTDIR)$(PREFIX)/libexec/valise
 	install -m 0755 $(VALISE) $(DESTDIR)$(BINDIR)/valise
+	install -m 0755 $(OFFLINE) $(DESTDIR)$(PREFIX)/libexec/valise/
 	install -m 0755 $(VALISED) $(DESTDIR)$(SBINDIR)/valised
 	if [ -d docs/man ]; then \
 	    for p in docs/man/*.[1-8]; do s=$${p##*.}; \

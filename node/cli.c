@@ -3,13 +3,26 @@
  * valise: the command-line tool of liaison officers, auditors and
  * sysadmins.  It dispatches to one subcommand from the table below and
  * prints its usage from the same table.
+ *
+ * `label` and `audit` need libxml2 (with ICU and libstdc++) or SQLCipher
+ * (with libcrypto): loading them cost every valise process 2-4 ms, more
+ * than a send.  Those two commands live in valise-offline (cli_offline.c),
+ * which valise runs in its place.
  */
+#include <errno.h>
+#include <limits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "crypto/secmem.h"
 #include "node/cmds.h"
 #include "node/util.h"
+
+#define OFFLINE_NAME	"valise-offline"
+
+static int	exec_offline(int, char **);
 
 static const struct {
 	const char	*name;
@@ -23,13 +36,53 @@ static const struct {
 	{ "sent",	cmd_sent_main,		"the fate of the messages sent" },
 	{ "status",	cmd_status_main,	"the node, its peers and queues" },
 	{ "peers",	cmd_peers_main,		"known nodes and their fingerprints" },
-	{ "label",	cmd_label_main,		"check or show a classification label" },
-	{ "audit",	cmd_audit_main,		"query and verify the audit log" },
+	{ "label",	exec_offline,		"check or show a classification label" },
+	{ "audit",	exec_offline,		"query and verify the audit log" },
 	{ "keygen",	cmd_keygen_main,	"create this node's keys" },
 	{ "id",		cmd_id_main,		"print this node's peer line" },
 	{ "fingerprint", cmd_fingerprint_main,	"fingerprint of a pasted peer line" },
 	{ "version",	cmd_version_main,	"print the version" },
 };
+
+/*
+ * Run valise-offline with the same arguments: next to this program (the
+ * build tree), else in ../libexec/valise/ from it (an installed tree).
+ * Returns only on failure.
+ */
+static int
+exec_offline(int argc, char **argv)
+{
+	static const char *const where[] = { "/" OFFLINE_NAME,
+	    "/../libexec/valise/" OFFLINE_NAME };
+	char self[PATH_MAX], path[PATH_MAX + 64], *slash, **args;
+	ssize_t n;
+	size_t i;
+
+	if ((n = readlink("/proc/self/exe", self, sizeof(self) - 1)) <= 0) {
+		fprintf(stderr, "valise: cannot find this program: %s\n",
+		    strerror(errno));
+		return EXIT_INTERNAL;
+	}
+	self[n] = '\0';
+	if ((slash = strrchr(self, '/')) != NULL)
+		*slash = '\0';
+	if ((args = calloc((size_t)argc + 2, sizeof(*args))) == NULL)
+		return EXIT_INTERNAL;
+	args[0] = (char *)OFFLINE_NAME;
+	for (i = 0; i < (size_t)argc; i++)
+		args[i + 1] = argv[i];
+	for (i = 0; i < sizeof(where) / sizeof(where[0]); i++) {
+		util_fmt(path, sizeof(path), "%s%s", self, where[i]);
+		if (access(path, X_OK) == 0) {
+			execv(path, args);
+			break;
+		}
+	}
+	fprintf(stderr, "valise: cannot run %s for '%s': %s\n", OFFLINE_NAME,
+	    argv[0], strerror(errno));
+	free(args);
+	return EXIT_INTERNAL;
+}
 
 static void
 usage(FILE *f)

@@ -20,11 +20,14 @@ mkdir -p "$stage/DEBIAN"
 umask 022
 
 # Programs, stripped (the build keeps its own unstripped copies).
-install -d "$stage/usr/bin" "$stage/usr/sbin"
+install -d "$stage/usr/bin" "$stage/usr/sbin" "$stage/usr/libexec/valise"
 install -m 0755 "$build/valise" "$stage/usr/bin/valise"
+install -m 0755 "$build/valise-offline" \
+    "$stage/usr/libexec/valise/valise-offline"
 install -m 0755 "$build/valised" "$stage/usr/sbin/valised"
 strip --remove-section=.comment --remove-section=.note --strip-unneeded \
-    "$stage/usr/bin/valise" "$stage/usr/sbin/valised"
+    "$stage/usr/bin/valise" "$stage/usr/libexec/valise/valise-offline" \
+    "$stage/usr/sbin/valised"
 
 # Manual pages, compressed without a timestamp.
 for p in "$src"/docs/man/*.[1-8]; do
@@ -67,8 +70,8 @@ mkdir -p "$build/deb/src/debian"
 printf 'Source: valise\n\nPackage: valise\nArchitecture: any\n' \
     >"$build/deb/src/debian/control"
 depends=$(cd "$build/deb/src" && dpkg-shlibdeps -O \
-    "$stage/usr/bin/valise" "$stage/usr/sbin/valised" |
-    sed -n 's/^shlibs:Depends=//p')
+    "$stage/usr/bin/valise" "$stage/usr/libexec/valise/valise-offline" \
+    "$stage/usr/sbin/valised" | sed -n 's/^shlibs:Depends=//p')
 [ -n "$depends" ] || { echo "mkdeb: dpkg-shlibdeps found nothing" >&2; exit 1; }
 size=$(du -sk --exclude=DEBIAN "$stage" | cut -f1)
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$size/" \

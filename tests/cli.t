@@ -53,4 +53,21 @@ run "$VALISED" -c "$T/missing.conf" --check-config
 is "$rc" 2 "a missing configuration file exits 2"
 like "$err" "missing.conf: cannot read" "and says so"
 
+# label and audit run valise-offline, found next to valise (a build tree)
+# or in ../libexec/valise/ (an installed tree); valise itself does not
+# load libxml2 or SQLCipher.
+mkdir -p "$T/tree/bin" "$T/tree/libexec/valise" "$T/alone"
+cp "$VALISE" "$T/tree/bin/valise"
+cp "$VALISE_BUILD/valise-offline" "$T/tree/libexec/valise/"
+run "$T/tree/bin/valise" label show "NATO SECRET"
+is "$out" "NATO SECRET" "label runs ../libexec/valise/valise-offline"
+cp "$VALISE" "$T/alone/valise"
+run "$T/alone/valise" audit verify
+is "$rc" 4 "without valise-offline, audit exits 4"
+like "$err" "cannot run valise-offline for 'audit'" "and says why"
+run sh -c "ldd '$VALISE' | grep -c 'libsqlcipher\|libxml2'"
+is "$out" 0 "valise does not load SQLCipher or libxml2"
+run "$VALISE_BUILD/valise-offline" send
+is "$rc" 2 "valise-offline runs only label and audit"
+
 done_testing

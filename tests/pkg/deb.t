@@ -49,7 +49,8 @@ else
 	ok 0 "# SKIP lintian is not installed (packaging/deps.sh --deb)"
 fi
 run dpkg-deb -c "$DEB"
-for f in ./usr/bin/valise ./usr/sbin/valised ./etc/valise/valise.conf \
+for f in ./usr/bin/valise ./usr/libexec/valise/valise-offline \
+    ./usr/sbin/valised ./etc/valise/valise.conf \
     ./lib/systemd/system/valised.service ./usr/lib/sysusers.d/valise.conf \
     ./usr/lib/tmpfiles.d/valise.conf ./usr/share/man/man1/valise.1.gz \
     ./usr/share/man/man8/valised.8.gz ./usr/share/man/man5/valise.conf.5.gz \
@@ -71,6 +72,8 @@ run valise --version
 is "$out" "valise $VALISE_VERSION" "valise --version"
 run valised --version
 is "$out" "valised $VALISE_VERSION" "valised --version"
+run valise label show "NATO SECRET"
+is "$out" "NATO SECRET" "valise label runs the installed valise-offline"
 run valised --check-config -c /etc/valise/valise.conf
 is "$rc" 0 "the shipped valise.conf passes valised --check-config"
 [ "$rc" -eq 0 ] || diag "$err"
