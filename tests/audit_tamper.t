@@ -19,15 +19,8 @@ fi
 
 # sqlc DB SQL: run SQL in the stock shell with the key and our settings.
 sqlc() {
-	printf '%s\n' "PRAGMA key = \"x'$KEYHEX'\";" \
-	    "PRAGMA cipher = 'aes-256-cbc';" \
-	    "PRAGMA cipher_page_size = 4096;" \
-	    "PRAGMA kdf_iter = 64000;" \
-	    "PRAGMA cipher_use_hmac = ON;" \
-	    "PRAGMA cipher_hmac_pgno = le;" \
-	    "PRAGMA cipher_hmac_salt_mask = \"x'3a'\";" \
-	    "PRAGMA fast_kdf_iter = 2;" \
-	    "$2" | sqlcipher -bail "$1" >/dev/null
+	{ sqlcipher_settings "$KEYHEX"; printf '%s\n' "$2"; } |
+	    sqlcipher -bail "$1" >/dev/null
 }
 
 # A log of 200 entries with a checkpoint every 50; keep the state at 100.

@@ -85,3 +85,16 @@ done_testing() {
 	[ "$_tap_failed" -eq 0 ] || exit 1
 	exit 0
 }
+
+# sqlcipher_settings KEYHEX: the PRAGMAs that open a valise database in the
+# stock sqlcipher shell, as node/db.c sets them; pipe them before the SQL.
+sqlcipher_settings() {
+	printf '%s\n' "PRAGMA key = \"x'$1'\";" \
+	    "PRAGMA cipher = 'aes-256-cbc';" \
+	    "PRAGMA cipher_page_size = 4096;" \
+	    "PRAGMA kdf_iter = 64000;" \
+	    "PRAGMA cipher_use_hmac = ON;" \
+	    "PRAGMA cipher_hmac_pgno = le;" \
+	    "PRAGMA cipher_hmac_salt_mask = \"x'3a'\";" \
+	    "PRAGMA fast_kdf_iter = 2;"
+}

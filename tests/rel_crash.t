@@ -24,13 +24,7 @@ if ! command -v sqlcipher >/dev/null 2>&1; then
 	exit 0
 fi
 
-SEC="BE:SECRET+NATO:SECRET"
-fed_add NODE-A BEL NATO "$SEC"
-fed_add NODE-B BEL NATO "$SEC"
-fed_link NODE-A NODE-B
-for n in NODE-A NODE-B; do
-	fed_user $n root "$SEC" BEL NATO officer,auditor
-done
+rel_pair
 fed_write
 for n in NODE-A NODE-B; do
 	fed_start $n || { echo "Bail out! $n did not start"; exit 255; }

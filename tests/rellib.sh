@@ -11,6 +11,9 @@
 #	sc_check STATUS "what went wrong when STATUS is not 0"
 #	sc_end "the result when everything held"
 #
+#	rel_pair		NODE-A and NODE-B, linked, accredited and
+#				cleared $SEC, root an officer and auditor on
+#				both (not written: set FED_EXTRA, fed_write)
 #	relpeer ARGS...		the hostile node (tests/tool_relpeer.c)
 #	audit_csv NODE		NODE's audit log as CSV (a copy, offline)
 #	audit_count NODE EVENT [PATTERN]
@@ -46,6 +49,16 @@ sc_end() {
 
 relpeer() {
 	"$RELPEER" "$@"
+}
+
+SEC="BE:SECRET+NATO:SECRET"
+rel_pair() {
+	fed_add NODE-A BEL NATO "$SEC"
+	fed_add NODE-B BEL NATO "$SEC"
+	fed_link NODE-A NODE-B
+	for _n in NODE-A NODE-B; do
+		fed_user $_n root "$SEC" BEL NATO officer,auditor
+	done
 }
 
 # A consistent copy of NODE's audit log (the WAL too), read offline with
@@ -92,15 +105,7 @@ integrity() {
 	_res=
 	for _db in store audit; do
 		_k=$(relpeer key "$FED" "$1" "$_db")
-		_r=$(printf '%s\n' "PRAGMA key = \"x'$_k'\";" \
-		    "PRAGMA cipher = 'aes-256-cbc';" \
-		    "PRAGMA cipher_page_size = 4096;" \
-		    "PRAGMA kdf_iter = 64000;" \
-		    "PRAGMA cipher_use_hmac = ON;" \
-		    "PRAGMA cipher_hmac_pgno = le;" \
-		    "PRAGMA cipher_hmac_salt_mask = \"x'3a'\";" \
-		    "PRAGMA fast_kdf_iter = 2;" \
-		    "PRAGMA integrity_check;" |
+		_r=$({ sqlcipher_settings "$_k"; echo "PRAGMA integrity_check;"; } |
 		    sqlcipher -bail "$FED/$1/state/$_db.db" 2>&1 |
 		    grep -v 'cipher command is deprecated' | tr '\n' ' ')
 		[ "$_r" = "ok " ] && _r=ok

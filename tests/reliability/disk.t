@@ -22,13 +22,7 @@ if [ "$(id -u)" -ne 0 ] || ! command -v strace >/dev/null 2>&1 ||
 	exit 0
 fi
 
-SEC="BE:SECRET+NATO:SECRET"
-fed_add NODE-A BEL NATO "$SEC"
-fed_add NODE-B BEL NATO "$SEC"
-fed_link NODE-A NODE-B
-for n in NODE-A NODE-B; do
-	fed_user $n root "$SEC" BEL NATO officer,auditor
-done
+rel_pair
 FED_EXTRA="disk_reserve = 2097152;"
 fed_write
 mkdir -p "$FED/NODE-B/state"
