@@ -12,7 +12,8 @@
 /* Statements prepared once at open, by index. */
 enum {
 	Q_ENQUEUE, Q_ENQUEUE_BODY, Q_DUE, Q_FIND, Q_DEQUEUE, Q_DEQUEUE_BODY,
-	Q_DEFER, Q_WAKE, Q_EXPIRED, Q_SIZE, Q_SIZE_ROW, Q_SIZE_ADD, Q_SEEN, Q_INBOX_ADD, Q_INBOX_LIST, Q_INBOX_GET, Q_INBOX_READ,
+	Q_DEFER, Q_WAKE, Q_EXPIRED, Q_SIZE, Q_SIZE_ROW, Q_SIZE_ADD, Q_SEEN,
+	Q_INBOX_ADD, Q_INBOX_LIST, Q_INBOX_GET, Q_INBOX_READ,
 	Q_SENT_ADD, Q_SENT_UPDATE, Q_SENT_UPDATE_NODE, Q_SENT_ONE, Q_SENT_ALL,
 	Q_COUNT
 };
@@ -54,14 +55,15 @@ static const char *const sql[Q_COUNT] = {
 	[Q_INBOX_GET] = "SELECT id, login, origin, label, precedence, created, "
 	    "received, read_at, subject, envelope FROM inbox WHERE id = ?1 AND "
 	    "(login = ?2 OR login = '') ORDER BY login DESC LIMIT 1",
-	[Q_INBOX_READ] = "UPDATE OR FAIL inbox SET read_at = ?3 WHERE id = ?1 AND "
-	    "(login = ?2 OR login = '') AND read_at = 0",
+	[Q_INBOX_READ] = "UPDATE OR FAIL inbox SET read_at = ?3 "
+	    "WHERE id = ?1 AND (login = ?2 OR login = '') AND read_at = 0",
 	[Q_SENT_ADD] = "INSERT OR IGNORE INTO sent(id, rcpt, node, label, "
 	    "created, updated, status, via, reason) "
 	    "VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8)",
-	[Q_SENT_UPDATE] = "UPDATE OR FAIL sent SET status = ?3, via = coalesce(?4, via), "
-	    "reason = coalesce(?5, reason), updated = ?6 WHERE id = ?1 AND "
-	    "rcpt = ?2 AND (status < ?3 OR ?3 >= 4) AND status < 4",
+	[Q_SENT_UPDATE] = "UPDATE OR FAIL sent SET status = ?3, "
+	    "via = coalesce(?4, via), reason = coalesce(?5, reason), "
+	    "updated = ?6 WHERE id = ?1 AND rcpt = ?2 AND "
+	    "(status < ?3 OR ?3 >= 4) AND status < 4",
 	[Q_SENT_UPDATE_NODE] = "UPDATE OR FAIL sent SET status = ?3, "
 	    "via = coalesce(?4, via), reason = coalesce(?5, reason), "
 	    "updated = ?6 WHERE id = ?1 AND node = ?2 AND "
