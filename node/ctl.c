@@ -32,7 +32,7 @@
 #define CJ(m)	((const json_t *)(m))
 
 #define BYTES_KEY	"$bytes"	/* in memory only */
-#define BLOB_KEY	"$blob"		/* in a frame: [offset, length] */
+#define BLOB_KEY	"$blob"		/* in a frame: [offset, len] */
 
 struct ctl_msg *
 ctl_msg_new(void)

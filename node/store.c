@@ -165,7 +165,8 @@ static const struct db_migration migrations[] = {
 	  " precedence, expires, length(bytes), next_try, attempts FROM queue;"
 	  "DROP TABLE queue;"
 	  "ALTER TABLE queue3 RENAME TO queue;"
-	  "CREATE INDEX queue_hop ON queue(next_hop, precedence, seq, next_try);"
+	  "CREATE INDEX queue_hop"
+	  " ON queue(next_hop, precedence, seq, next_try);"
 	  "CREATE INDEX queue_expiry ON queue(expires);"
 	  "DELETE FROM queue_size;"
 	  "INSERT INTO queue_size SELECT next_hop, precedence, count(*),"
@@ -463,7 +464,8 @@ store_dequeue(struct store *s, enum store_kind kind,
 	    (r = db_bind_text(st, 3, dest)) != 0 ||
 	    (r = db_step(st)) != DB_ROW) {
 		db_reset(st);
-		return r == DB_DONE ? 0 : r < 0 ? r : -EPROTO;	/* not queued */
+		/* Not queued (any more) is not an error. */
+		return r == DB_DONE ? 0 : r < 0 ? r : -EPROTO;
 	}
 	seq = db_col_int(st, 0);
 	copy_text(next_hop, sizeof(next_hop), db_col_text(st, 1));
