@@ -455,7 +455,9 @@ confine(struct daemon *d)
 	}
 	if ((r = sandbox_new(&sb)) != 0) {
 		const char *why = r == -EOPNOTSUPP ?
-		    "this kernel has no Landlock" : strerror(-r);
+		    "this kernel has no Landlock" : r == -EPERM ?
+		    "the Landlock calls are refused (a system call filter?)" :
+		    strerror(-r);
 
 		util_fmt(d->sandbox, sizeof(d->sandbox), "none: %s", why);
 		if (required) {
