@@ -192,6 +192,8 @@ sandbox_allow_system(struct sandbox *sb)
 		if (r != 0 && r != -ENOENT)
 			return r;
 	}
+	if (SANDBOX_PROC_READABLE)
+		return sandbox_allow(sb, "/proc", SANDBOX_READ);
 	return 0;
 }
 

@@ -20,6 +20,18 @@
 #ifndef SANDBOX_H
 #define SANDBOX_H
 
+/*
+ * LeakSanitizer reads /proc/PID/task and /proc/PID/maps when the process
+ * exits, and AddressSanitizer /proc/self/maps when it reports: in a
+ * sanitizer build (make check-asan) sandbox_allow_system() lets /proc be
+ * read too.  Never in a normal build.
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define SANDBOX_PROC_READABLE	1
+#else
+#define SANDBOX_PROC_READABLE	0
+#endif
+
 /* What a rule allows beneath a directory (or on one file). */
 enum sandbox_access {
 	SANDBOX_READ,	/* read files, list directories */
@@ -59,7 +71,8 @@ int	sandbox_allow(struct sandbox *sb, const char *path,
  * /etc (the user database for getpwuid_r, nsswitch.conf, the resolver's
  * files, the time zone); /usr, /lib and /lib64 where they exist (NSS
  * modules, character set converters, zoneinfo, OpenSSL's providers, all
- * loaded on demand); /sys/devices/system/cpu (get_nprocs); /dev/urandom.
+ * loaded on demand); /sys/devices/system/cpu (get_nprocs); /dev/urandom;
+ * /proc when SANDBOX_PROC_READABLE.
  * Whole directories rather than their files: Landlock ties a rule to an
  * inode, and useradd, editors and DHCP clients replace these files with
  * new ones.  0 or -errno.
