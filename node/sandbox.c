@@ -70,8 +70,9 @@ struct sandbox {
  * nsswitch.conf, the resolver's files, protocols and the time zone; /usr
  * and /lib* for what is loaded on demand (NSS modules, zoneinfo, character
  * set converters, OpenSSL's providers); the CPU count that glibc reads for
- * get_nprocs(); /dev/urandom, read by SQLite to seed its generator at the
- * first write.
+ * get_nprocs(); /dev/urandom, read by jansson to seed its hash function
+ * at the first control request (without it, it falls back to the time and
+ * the pid: a predictable seed, open to hash flooding).
  */
 static const char *const system_paths[] = {
 	"/etc", "/usr", "/lib", "/lib64", "/sys/devices/system/cpu",
