@@ -332,9 +332,11 @@ cmd_status_main(int argc, char **argv)
 	    when);
 	client_time(when, sizeof(when), num(reply, "audit_checkpoint_time"));
 	printf("audit log:   %lld entries, last checkpoint at %lld (%s)%s\n"
-	    "policy:      %.16s\n\n", (long long)num(reply, "audit_entries"),
+	    "policy:      %.16s\nsandbox:     %s\n\n",
+	    (long long)num(reply, "audit_entries"),
 	    (long long)num(reply, "audit_checkpoint_seq"), when,
-	    alarm ? ", ALARM: writes failing" : "", str(reply, "policy_hash"));
+	    alarm ? ", ALARM: writes failing" : "", str(reply, "policy_hash"),
+	    str(reply, "sandbox"));
 	table(reply, "peers", cols, 8, false);
 out:
 	ctl_msg_free(&reply);

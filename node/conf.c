@@ -50,6 +50,7 @@ struct field {
 	sizeof(((s *)0)->f), 0, 0, 0, w }
 
 static const char *const log_words[] = { "stderr", "syslog", NULL };
+static const char *const sandbox_words[] = { "on", "required", "off", NULL };
 static const char *const cat_words[] = { "restrictive", "permissive",
 	"informative", NULL };
 
@@ -64,6 +65,7 @@ static const struct field node_fields[] = {
 	STR(struct conf, passphrase_file, F_PATH, false),
 	STR(struct conf, control_group, F_LOGIN, false),
 	WORD(struct conf, log, false, log_words),
+	WORD(struct conf, sandbox, false, sandbox_words),
 	NUM(struct conf, body_max, false, 1, 16 * 1024 * 1024,
 	    16 * 1024 * 1024),
 	NUM(struct conf, queue_max_bytes, false, 1024 * 1024,
@@ -888,6 +890,7 @@ conf_load_text(const char *path, const char *text, size_t len,
 			    "'%s'", name);
 	}
 	strcpy(conf->log, "stderr");
+	strcpy(conf->sandbox, "on");
 	if ((s = config_lookup(&cfg, "node")) == NULL)
 		conf_error(errs, conf, 0, "missing required group 'node'");
 	else

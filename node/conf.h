@@ -121,6 +121,7 @@ struct conf {
 	char	passphrase_file[CONF_PATH_MAX];	/* "" when unset */
 	char	control_group[CONF_NAME_MAX + 1];	/* "" when unset */
 	char	log[16];			/* "stderr" or "syslog" */
+	char	sandbox[16];			/* "on", "required" or "off" */
 	int64_t	body_max;			/* bytes */
 	int64_t	queue_max_bytes;		/* per peer */
 	int64_t	disk_reserve;			/* bytes kept free */

@@ -26,6 +26,7 @@
 #include "keys/peerline.h"
 #include "node/daemon.h"
 #include "node/log.h"
+#include "node/sandbox.h"
 #include "node/util.h"
 
 static volatile sig_atomic_t got_term, got_hup;
@@ -406,6 +407,98 @@ setup_links(struct daemon *d)
 	return 0;
 }
 
+/* The directory of an ipc:// endpoint, where its socket is made; "" for
+ * any other endpoint. */
+static void
+ipc_dir(char *dir, size_t cap, const char *endpoint)
+{
+	char *slash;
+
+	dir[0] = '\0';
+	if (strncmp(endpoint, "ipc://", 6) != 0)
+		return;
+	util_fmt(dir, cap, "%s", endpoint + 6);
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+}
+
+/*
+ * Confine the node to what it still needs once its key is loaded and its
+ * databases are open (sandbox.h): the state directory read-write, the
+ * configuration's directory read-only (SIGHUP reads the file again), the
+ * directory of an ipc:// listen socket (bound again on SIGHUP), and what
+ * the C library reads (/etc, /usr).  Nothing else can be opened
+ * afterwards, by this node or by a flaw in a library it uses.  Done
+ * before the transport starts ZeroMQ's threads: Landlock confines the
+ * calling thread and the threads it starts later, not those already
+ * running.
+ */
+static int
+confine(struct daemon *d)
+{
+	char ipc[CONF_TEXT_MAX + 1];
+	const struct {
+		const char		*path;
+		enum sandbox_access	 access;
+	} rules[] = {
+		{ d->conf->state_dir,	SANDBOX_WRITE },
+		{ d->conf->dir,		SANDBOX_READ },
+		{ ipc,			SANDBOX_SOCKET },
+	};
+	bool required = strcmp(d->conf->sandbox, "required") == 0;
+	const char *what = "/etc and /usr";
+	struct sandbox *sb = NULL;
+	size_t i;
+	int r;
+
+	if (strcmp(d->conf->sandbox, "off") == 0) {
+		util_fmt(d->sandbox, sizeof(d->sandbox), "off");
+		log_warn("sandbox = off: the node may open any file its user "
+		    "may");
+		return 0;
+	}
+	if ((r = sandbox_new(&sb)) != 0) {
+		const char *why = r == -EOPNOTSUPP ?
+		    "this kernel has no Landlock" : r == -EPERM ?
+		    "the Landlock calls are refused (a system call filter?)" :
+		    strerror(-r);
+
+		util_fmt(d->sandbox, sizeof(d->sandbox), "none: %s", why);
+		if (required) {
+			log_err("sandbox = required, but %s", why);
+			return r;
+		}
+		log_warn("sandbox: %s; the node runs unconfined", why);
+		return 0;
+	}
+	ipc_dir(ipc, sizeof(ipc), d->conf->listen);
+	for (i = 0; i < sizeof(rules) / sizeof(rules[0]); i++) {
+		if (rules[i].path[0] == '\0')
+			continue;
+		if ((r = sandbox_allow(sb, rules[i].path,
+		    rules[i].access)) != 0) {
+			what = rules[i].path;
+			goto out;
+		}
+	}
+	if ((r = sandbox_allow_system(sb)) != 0)
+		goto out;
+	if ((r = sandbox_apply(sb)) != 0) {
+		what = "applying the rules";
+		goto out;
+	}
+	util_fmt(d->sandbox, sizeof(d->sandbox), "Landlock ABI %d",
+	    sandbox_version(sb));
+	log_info("sandbox: Landlock ABI %d: read-write %s, read-only %s, "
+	    "/etc and /usr; nothing else", sandbox_version(sb),
+	    d->conf->state_dir, d->conf->dir);
+out:
+	if (r != 0)
+		log_err("sandbox: %s: %s", what, strerror(-r));
+	sandbox_free(&sb);
+	return r;
+}
+
 static int
 open_transport(struct daemon *d)
 {
@@ -520,9 +613,10 @@ reload(struct daemon *d)
 	if (strcmp(conf->name, d->conf->name) != 0 ||
 	    strcmp(conf->listen, d->conf->listen) != 0 ||
 	    strcmp(conf->state_dir, d->conf->state_dir) != 0 ||
-	    strcmp(conf->key_dir, d->conf->key_dir) != 0)
-		log_warn("reload: name, listen, key_dir and state_dir changes "
-		    "take effect at the next restart");
+	    strcmp(conf->key_dir, d->conf->key_dir) != 0 ||
+	    strcmp(conf->sandbox, d->conf->sandbox) != 0)
+		log_warn("reload: name, listen, key_dir, state_dir and "
+		    "sandbox changes take effect at the next restart");
 	for (i = 0; i < d->nlinks; i++)
 		transport_disconnect(d->tp, d->links[i].node->conf->name);
 	fed_free(&d->fed);
@@ -816,7 +910,8 @@ main(int argc, char **argv)
 	umask(0077);
 
 	if ((r = load_identity(&d)) != 0 || (r = open_databases(&d)) != 0 ||
-	    (r = open_transport(&d)) != 0 || (r = open_control(&d)) != 0) {
+	    (r = confine(&d)) != 0 || (r = open_transport(&d)) != 0 ||
+	    (r = open_control(&d)) != 0) {
 		shutdown_node(&d, false);
 		return r == -EADDRINUSE || r == -EAGAIN ? EXIT_TEMPFAIL :
 		    EXIT_INTERNAL;

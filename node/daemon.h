@@ -112,6 +112,8 @@ struct daemon {
 	struct fed		*fed;
 	struct identity		*id;
 	char			 fpr[64];	/* this node's fingerprint */
+	char			 sandbox[80];	/* "Landlock ABI N", "off",
+						 * "none: why" */
 	struct store		*store;
 	struct audit		*audit;
 	struct transport	*tp;

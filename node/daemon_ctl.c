@@ -159,6 +159,7 @@ op_status(struct req *q)
 	ctl_msg_set_str(q->reply, "listen", d->conf->listen);
 	ctl_msg_set_int(q->reply, "started", d->started);
 	ctl_msg_set_str(q->reply, "policy_hash", d->fed->policy_hash);
+	ctl_msg_set_str(q->reply, "sandbox", d->sandbox);
 	for (i = 0; i < d->nlinks; i++) {
 		const struct link *l = &d->links[i];
 

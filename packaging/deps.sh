@@ -32,6 +32,7 @@ python3
 python3-zmq
 sqlcipher
 strace
+systemd
 util-linux
 "
 if [ "${1:-}" = "--bench" ]; then

@@ -46,6 +46,8 @@ like "$(grep '^Max core file size' /proc/$pid/limits)" " 0 +0 " "and no core dum
 run v BE-MFA status
 is "$rc" 0 "valise status exits 0 when the node answers"
 like "$out" "node: +BE-MFA" "status names the node"
+like "$out" "sandbox: +(Landlock ABI [0-9]+|none: .+)" \
+    "and says whether it confined itself"
 
 echo "NATO secret body" >"$T/m1"
 run v BE-MFA send --to BE-DEF --label "NATO SECRET" --subject "first" "$T/m1"

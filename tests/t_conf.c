@@ -83,6 +83,7 @@ test_example(const char *src)
 	ok(conf_peer(conf, "BE-DEF") != NULL, "peer lookup");
 	is(conf->body_max, 16 * 1024 * 1024, "body_max default");
 	is_str(conf->log, "stderr", "log default");
+	is_str(conf->sandbox, "on", "sandbox default");
 	conf_free(&conf);
 	ok(conf == NULL, "conf_free clears the pointer");
 	conf_free(&conf);
@@ -112,6 +113,14 @@ test_errors(void)
 	ok(has_error(&errs, "out of range"), "above range");
 	load("log = \"file\";", "", &conf, &errs);
 	ok(has_error(&errs, "log: unknown value 'file'"), "bad word");
+	load("sandbox = \"yes\";", "", &conf, &errs);
+	ok(has_error(&errs, "sandbox: unknown value 'yes'"),
+	    "sandbox is on, required or off");
+	is(load("sandbox = \"required\";", "", &conf, &errs), 0,
+	    "sandbox = required loads");
+	ok(conf != NULL && strcmp(conf->sandbox, "required") == 0,
+	    "and is kept");
+	conf_free(&conf);
 	load("organisations = [\"NATO\", \"UN\"];", "", &conf, &errs);
 	ok(has_error(&errs, "organisations: unknown value 'UN'"),
 	    "unknown organisation");
