@@ -39,18 +39,19 @@ check_frame(const uint8_t *data, size_t size)
 static void
 check_payload(const uint8_t *data, size_t size)
 {
-	char subject[WIRE_SUBJECT_MAX + 1];
-	const uint8_t *body;
+	struct wire_payload p;
 	uint8_t *out = NULL;
-	size_t len, n;
+	size_t n;
 
-	if (wire_payload_decode(data, size, subject, &body, &len) != 0)
+	if (wire_payload_decode(data, size, &p) != 0)
 		return;
-	if (strlen(subject) > WIRE_SUBJECT_MAX ||
-	    (len > 0 && (body < data || body + len != data + size)))
+	if (strlen(p.subject) > WIRE_SUBJECT_MAX ||
+	    strlen(p.author) > WIRE_AUTHOR_MAX ||
+	    (p.body_len > 0 && (p.body < data ||
+	    p.body + p.body_len != data + size)))
 		abort();
-	if (wire_payload_encode(subject, body, len, &out, &n) != 0 ||
-	    n != size || memcmp(out, data, size) != 0)
+	if (wire_payload_encode(p.subject, p.author, p.body, p.body_len, &out,
+	    &n) != 0 || n != size || memcmp(out, data, size) != 0)
 		abort();
 	free(out);
 }
