@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: ISC */
 /*
- * fuzz_wire: node frames (wire_parse) and the decrypted payload inside an
- * envelope (wire_payload_decode), the first bytes every peer frame meets.
+ * fuzz_wire: node frames (wire_parse: DATA, ACK, WITNESS) and the
+ * decrypted payload inside an envelope (wire_payload_decode), the first
+ * bytes every peer frame meets.
  * What parses must point inside the input and re-encode to the same bytes
  * (one encoding per frame); a decoded subject is NUL-terminated and
  * bounded.
@@ -17,7 +18,7 @@ static void
 check_frame(const uint8_t *data, size_t size)
 {
 	struct wire_frame f;
-	uint8_t ack[WIRE_ACK_MAX], *out = NULL;
+	uint8_t ack[WIRE_ACK_MAX], wbuf[5 + WIRE_WITNESS_MAX], *out = NULL;
 	size_t n;
 
 	if (wire_parse(data, size, &f) != 0)
@@ -29,6 +30,11 @@ check_frame(const uint8_t *data, size_t size)
 		    n != size || memcmp(out, data, size) != 0)
 			abort();
 		free(out);
+	} else if (f.type == WIRE_WITNESS) {
+		if (strlen(f.text) > WIRE_WITNESS_MAX ||
+		    wire_witness(f.witness, f.text, wbuf, sizeof(wbuf),
+		    &n) != 0 || n != size || memcmp(wbuf, data, size) != 0)
+			abort();
 	} else {
 		if (wire_ack(f.kind, f.id, f.dest, f.status, ack, &n) != 0 ||
 		    n != size || memcmp(ack, data, size) != 0)
