@@ -11,7 +11,11 @@ chmod 600 "$T/n/pass"
 "$VALISE" keygen --dir "$T/n/keys" --name DK-A --passphrase-file "$T/n/pass" \
     >/dev/null 2>&1
 is "$?" 0 "keygen with a passphrase file"
+# A port nothing listens on (tests and benchmarks share the machine).
 port=$((30000 + $$ % 5000))
+while ss -Htln "sport = :$port" 2>/dev/null | grep -q .; do
+	port=$((port + 1))
+done
 cat >"$T/n/valise.conf" <<EOC
 node = { name = "DK-A"; nationality = "BEL"; accreditation = "BE:SECRET";
   listen = "tcp://127.0.0.1:$port"; key_dir = "keys"; state_dir = "state";
@@ -37,6 +41,7 @@ start() {	# start: run valised for a moment; its status in $rc
 start
 is "$up" 0 "the node starts with its passphrase file"
 is "$rc" 0 "and stops cleanly"
+[ "$up" -eq 0 ] && [ "$rc" -eq 0 ] || diag "$(cat "$T/log")"
 
 printf 'wrong\n' >"$T/n/pass"
 start
