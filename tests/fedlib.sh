@@ -171,8 +171,9 @@ fed_stop() {
 	[ -f "$FED/$1/pid" ] || return 0
 	pid=$(cat "$FED/$1/pid")
 	kill -TERM "$pid" 2>/dev/null
-	_fi=0
-	while kill -0 "$pid" 2>/dev/null && [ $_fi -lt 100 ]; do
+	_fi=0	# under valgrind the exit includes the leak check
+	while kill -0 "$pid" 2>/dev/null &&
+	    [ $_fi -lt $((100 * ${VALISE_SLOW:-1})) ]; do
 		sleep 0.1
 		_fi=$((_fi + 1))
 	done
