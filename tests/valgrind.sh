@@ -44,7 +44,8 @@ EOW
 
 wrap "$BUILD/valise" "$VG/valise"
 wrap "$BUILD/valised" "$VG/valised"
-for t in "$BUILD"/tests/tool_*; do
+# every test program too: rel_hostile.t runs t_transport.t itself
+for t in "$BUILD"/tests/tool_* "$BUILD"/tests/t_*.t; do
 	[ -x "$t" ] && wrap "$t" "$VG/tests/${t##*/}"
 done
 progs=
