@@ -405,7 +405,8 @@ setup_links(struct daemon *d)
 static int
 open_transport(struct daemon *d)
 {
-	struct transport_opts o = { .listen = d->conf->listen };
+	struct transport_opts o = { .listen = d->conf->listen,
+	    .heartbeat_ms = (int)d->conf->heartbeat_ms };
 	int r;
 
 	memcpy(o.public_key, identity_curve_pk(d->id), TRANSPORT_KEY_BYTES);
