@@ -84,6 +84,9 @@ fed_write() {
 		echo "  key_dir = \"keys\";"
 		echo "  state_dir = \"state\";"
 		echo "  checkpoint_seconds = 5;"
+		# under valgrind a node drains a burst 20 times slower: scale
+		# the time its peers wait for a PONG before hanging up
+		echo "  heartbeat_ms = $((2000 * ${VALISE_SLOW:-1}));"
 		[ -n "${FED_EXTRA:-}" ] && echo "  $FED_EXTRA"
 		echo "};"
 		echo "peers = ("
