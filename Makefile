@@ -168,7 +168,9 @@ check-reliability: deps
 	$(Q)REL_FULL=1 VALISE_BUILD=$(abspath $(BUILD)) VALISE_SRC=$(CURDIR) \
 	    $(PROVE) -v --exec '' $(REL_SCRIPTS)
 
+# Slow (see docs/development.md): one run at a time on a shared machine.
 check-valgrind: deps
+	$(Q)sh packaging/deps.sh --valgrind
 	$(Q)$(MAKE) --no-print-directory tests
 	$(Q)VALISE_SRC=$(CURDIR) PROVE=$(PROVE) sh tests/valgrind.sh \
 	    $(abspath $(BUILD)) $(TESTS) -- $(TEST_SCRIPTS)

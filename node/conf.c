@@ -76,6 +76,7 @@ static const struct field node_fields[] = {
 	NUM(struct conf, checkpoint_seconds, false, 1, 86400, 300),
 	NUM(struct conf, retry_min_ms, false, 10, 3600000, 200),
 	NUM(struct conf, retry_max_ms, false, 10, 86400000, 60000),
+	NUM(struct conf, heartbeat_ms, false, 100, 600000, 2000),
 	NUM(struct conf, default_expiry, false, 60, 365 * 86400, 7 * 86400),
 };
 

@@ -128,6 +128,7 @@ struct conf {
 	int64_t	checkpoint_entries;
 	int64_t	checkpoint_seconds;
 	int64_t	retry_min_ms, retry_max_ms;
+	int64_t	heartbeat_ms;			/* ZMTP PING interval */
 	int64_t	default_expiry;			/* seconds */
 
 	struct conf_peer	*peers;

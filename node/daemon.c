@@ -502,7 +502,8 @@ out:
 static int
 open_transport(struct daemon *d)
 {
-	struct transport_opts o = { .listen = d->conf->listen };
+	struct transport_opts o = { .listen = d->conf->listen,
+	    .heartbeat_ms = (int)d->conf->heartbeat_ms };
 	int r;
 
 	memcpy(o.public_key, identity_curve_pk(d->id), TRANSPORT_KEY_BYTES);

@@ -5,9 +5,10 @@
 # fuzz, benchmark and package itself.  Idempotent: packages already present
 # are left alone, and `apt-get update` runs only when something is missing.
 #
-# Usage: packaging/deps.sh [--bench|--deb]
-#   --bench   also install the peers measured by `make bench` (nncp, gnupg)
-#   --deb     also install lintian, for `make check-deb`
+# Usage: packaging/deps.sh [--bench|--deb|--valgrind]
+#   --bench     also install the peers measured by `make bench` (nncp, gnupg)
+#   --deb       also install lintian, for `make check-deb`
+#   --valgrind  also install valgrind, for `make check-valgrind`
 set -eu
 
 # Build and test dependencies.  Keep this list sorted.
@@ -40,6 +41,9 @@ if [ "${1:-}" = "--bench" ]; then
 fi
 if [ "${1:-}" = "--deb" ]; then
 	PKGS="$PKGS lintian"
+fi
+if [ "${1:-}" = "--valgrind" ]; then
+	PKGS="$PKGS valgrind"
 fi
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -27,7 +27,8 @@ start() {	# start: run valised for a moment; its status in $rc
 	"$VALISED" -c "$T/n/valise.conf" >"$T/log" 2>&1 &
 	pid=$!
 	i=0
-	while [ $i -lt 50 ] && kill -0 $pid 2>/dev/null &&
+	while [ $i -lt $((50 * ${VALISE_SLOW:-1})) ] &&
+	    kill -0 $pid 2>/dev/null &&
 	    ! "$VALISE" status -c "$T/n/valise.conf" >/dev/null 2>&1; do
 		sleep 0.1
 		i=$((i + 1))

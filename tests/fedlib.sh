@@ -108,6 +108,9 @@ fed_write() {
 		echo "  key_dir = \"keys\";"
 		echo "  state_dir = \"state\";"
 		echo "  checkpoint_seconds = 5;"
+		# under valgrind a node drains a burst 20 times slower: scale
+		# the time its peers wait for a PONG before hanging up
+		echo "  heartbeat_ms = $((2000 * ${VALISE_SLOW:-1}));"
 		[ -n "${FED_EXTRA:-}" ] && echo "  $FED_EXTRA"
 		echo "};"
 		echo "peers = ("
@@ -204,8 +207,9 @@ fed_stop() {
 	[ -f "$FED/$1/pid" ] || return 0
 	pid=$(cat "$FED/$1/pid")
 	kill -TERM "$pid" 2>/dev/null
-	_fi=0
-	while kill -0 "$pid" 2>/dev/null && [ $_fi -lt 100 ]; do
+	_fi=0	# under valgrind the exit includes the leak check
+	while kill -0 "$pid" 2>/dev/null &&
+	    [ $_fi -lt $((100 * ${VALISE_SLOW:-1})) ]; do
 		sleep 0.1
 		_fi=$((_fi + 1))
 	done

@@ -3,6 +3,7 @@
 # lib.sh: TAP helpers for the shell tests.  Source it, then:
 #	plan N | done_testing
 #	ok COND-EXIT-STATUS DESC ; is GOT WANT DESC ; run_is STATUS DESC -- CMD...
+#	slow_sleep SECONDS (scaled by VALISE_SLOW under valgrind)
 # Each test gets its own directory $T, removed at exit.  The binaries are
 # $VALISE and $VALISED (from VALISE_BUILD, set by the Makefile).
 
@@ -73,6 +74,15 @@ like() {
 		ok 1 "$3"
 		diag "'$1' does not match /$2/"
 	fi
+}
+
+# slow_sleep SECONDS: a pause the test means as "long enough for the node
+# to act", scaled like fedlib.sh's wait_for by VALISE_SLOW (20 under
+# valgrind).  Prefer waiting for evidence; this is for checking that
+# something did NOT happen.
+slow_sleep() {
+	sleep "$(awk -v s="$1" -v k="${VALISE_SLOW:-1}" \
+	    'BEGIN { printf "%.3f", s * k }')"
 }
 
 done_testing() {

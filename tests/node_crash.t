@@ -83,9 +83,10 @@ fed_start NODE-C
 fpr=$("$VALISE" id --dir "$FED/NODE-A/keys" | sed -n 's/^fingerprint: //p')
 sed -i "\$a revoked = [ \"$fpr\" ];" "$FED/NODE-B/valise.conf"
 kill -HUP "$(cat "$FED/NODE-B/pid")"
-sleep 1
+wait_for 10 grep -q "configuration reloaded" "$FED/NODE-B/log"
+ok $? "B reloads its configuration on SIGHUP"
 echo after | v NODE-A send --to NODE-B --label "BE:SECRET" --subject revoked - >"$T/rv"
-sleep 3
+slow_sleep 3	# long enough for A to deliver it, were A not revoked
 run v NODE-B inbox --json
 ok "$(echo "$out" | grep -c '"subject":"revoked"')" "after SIGHUP a revoked peer's message is not taken"
 run v NODE-A sent "$(cat "$T/rv")"

@@ -137,7 +137,11 @@ like "$out" "NATO SECRET" "--label-at-least selects by dominance"
 run v BE-CUTA audit verify
 is "$rc" 0 "audit verify through the node"
 like "$out" "^ok: [0-9]+ entries" "says ok"
-like "$out" "truncation after seq [0-9]+ cannot be excluded" "and what it cannot exclude"
+# Without a witness's checkpoint yet, truncation cannot be excluded; once
+# a peer holds one (every checkpoint_seconds, so on a slow run such as
+# under valgrind), what follows it is not anchored.  Both say the limit.
+like "$out" "truncation after seq [0-9]+ cannot be excluded|entries after seq [0-9]+ are not anchored" \
+    "and what it cannot exclude"
 run v BE-CUTA audit export-key --out "$T/audit.key"
 is "$rc" 0 "export-key through the node"
 fed_stop BE-CUTA

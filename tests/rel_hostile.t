@@ -14,7 +14,9 @@
 . "$(dirname "$0")/fedlib.sh"
 . "$(dirname "$0")/rellib.sh"
 
-PY="timeout 60 /usr/bin/python3"
+# VALISE_SLOW (valgrind) scales every wait: rel_zmq.py's and tool_relpeer's
+# own, the relay's lifetime, and the pauses before a "not delivered" check.
+PY="timeout $((60 * ${VALISE_SLOW:-1})) /usr/bin/python3"
 ZPY="$VALISE_SRC/tests/rel_zmq.py"
 if ! /usr/bin/python3 -c 'import zmq' 2>/dev/null; then
 	echo "1..0 # SKIP python3-zmq is not installed (make deps)"
@@ -53,7 +55,8 @@ RELAY_PID=
 relay_start() {	# MODE SECONDS [ARG]
 	RELAY_OUT="$T/relay-$1.out"
 	for _try in 1 2 3 4 5; do
-		"$RELPEER" relay "$FED" NODE-M "$1" "$2" ${3:+"$3"} \
+		"$RELPEER" relay "$FED" NODE-M "$1" \
+		    "$(($2 * ${VALISE_SLOW:-1}))" ${3:+"$3"} \
 		    >"$RELAY_OUT" 2>&1 &
 		RELAY_PID=$!
 		wait_for 10 grep -q '^ready\|transport_new' "$RELAY_OUT"
@@ -108,7 +111,7 @@ relay_stop
 relay_start label-raw 30 "BE:NON CLASSIFIE"
 id2=$(send_ac "BE:SECRET" s31b)
 wait_for 10 grep -q "^out NODE-C" "$RELAY_OUT"
-sleep 1
+slow_sleep 1
 relay_stop
 not_delivered "$id"
 sc_check $? "ACCEPTED: the relabelled message $id was delivered"
@@ -174,7 +177,7 @@ wait_for 15 grep -q "^ack NODE-C $id" "$RELAY_OUT"
 grep -q "^ack NODE-C $id rejected" "$RELAY_OUT"
 sc_check $? "C did not reject a frame for B that the envelope does not name"
 relay_stop
-sleep 1
+slow_sleep 1
 ! inbox_ids NODE-B | grep -q "$id" && ! inbox_ids NODE-C | grep -q "$id"
 sc_check $? "ACCEPTED: the redirected message was delivered to B or C"
 [ $(($(audit_count NODE-C integrity-failure "does not name") - f0)) -ge 1 ]
@@ -214,7 +217,7 @@ d0=$(audit_count NODE-C deny)
 relpeer seal "$FED" NODE-A NODE-A NODE-B "BE:SECRET" "$T/hop.frame"
 relpeer send "$FED" NODE-M NODE-C "$T/hop.frame" >"$T/hop.out" 2>&1
 hid=$(sed -n 's/^ack NODE-C \([0-9a-f]*\) .*/\1/p' "$T/hop.out")
-sleep 1
+slow_sleep 1
 ! inbox_ids NODE-B | grep -q "${hid:-none}"
 sc_check $? "ACCEPTED: a SECRET message was forwarded to a CONFIDENTIEL node"
 [ $(($(audit_count NODE-C deny) - d0)) -ge 1 ]
@@ -329,7 +332,7 @@ closed=$(sed -n 's/^closed_by_server=//p' "$T/slow.out")
 sc_check $? "only ${opened:-0} connections opened"
 [ "${closed:-0}" -ge "${opened:-1}" ]
 sc_check $? "only ${closed:-0} of ${opened:-0} closed by the node within 12 s"
-sleep 1
+slow_sleep 1
 fd1=$(fd_count "$cpid")
 [ "$fd1" -le $((fd0 + 10)) ]
 sc_check $? "C holds $fd1 descriptors after, $fd0 before"
@@ -347,7 +350,7 @@ sc_check $? "ACCEPTED: a BE:SECRET message from a BE:CONFIDENTIEL peer was deliv
 sc_check $? "the over-ceiling label is not audited as a denial against NODE-F"
 relpeer flood "$FED" NODE-F NODE-C 3000 "BE:CONFIDENTIEL" 4096 60 >"$T/flood.out" 2>&1 &
 fpid=$!
-sleep 1
+slow_sleep 1
 served NODE-B NODE-C "BE:CONFIDENTIEL" 30
 sc_check $? "B was not served within 30 s during the flood"
 flat=$lat

@@ -12,7 +12,8 @@
 #   rawbytes HOST PORT                    random bytes instead of ZMTP
 #   slowloris HOST PORT N SECONDS         N connections that never finish
 #                                         the handshake
-# Keys are hex.  Test-only.
+# Keys are hex.  Every wait is scaled by VALISE_SLOW (20 under valgrind,
+# where the node answers that much later).  Test-only.
 import os
 import socket
 import sys
@@ -21,6 +22,8 @@ import time
 import zmq
 import zmq.utils.monitor
 import zmq.utils.z85
+
+SLOW = int(os.environ.get("VALISE_SLOW", "1"))
 
 
 def dealer(ctx, ep, server_pk=None, pk=None, sk=None, mech="curve"):
@@ -47,7 +50,7 @@ def z85(h):
 
 def events(mon, seconds):
     seen = set()
-    end = time.time() + seconds
+    end = time.time() + seconds * SLOW
     while time.time() < end:
         if mon.poll(100):
             ev = zmq.utils.monitor.recv_monitor_message(mon)
@@ -59,7 +62,7 @@ def replies(s, seconds):
     # Answers received, and how many of them were ACK REJECTED (version 1,
     # type 2, ..., status 2 last): the only answer junk may get.
     n = rejected = 0
-    end = time.time() + seconds
+    end = time.time() + seconds * SLOW
     while time.time() < end:
         try:
             f = s.recv_multipart()
@@ -81,7 +84,7 @@ def cmd_curve(ep, server_pk, pk=None, sk=None, frames=None):
     ctx = zmq.Context()
     s, mon = dealer(ctx, ep, z85(server_pk),
                     z85(pk) if pk else None, z85(sk) if sk else None)
-    time.sleep(0.5)
+    time.sleep(0.5 * SLOW)
     for f in frames or [[frame_like()]]:
         try:
             s.send_multipart(f, flags=zmq.NOBLOCK)
@@ -105,7 +108,7 @@ def cmd_curve(ep, server_pk, pk=None, sk=None, frames=None):
 def cmd_mech(ep, mech):
     ctx = zmq.Context()
     s, mon = dealer(ctx, ep, mech=mech)
-    time.sleep(0.5)
+    time.sleep(0.5 * SLOW)
     try:
         s.send(frame_like(), flags=zmq.NOBLOCK)
     except zmq.Again:
@@ -121,9 +124,9 @@ def cmd_mech(ep, mech):
 
 
 def cmd_rawbytes(host, port):
-    c = socket.create_connection((host, int(port)), timeout=5)
+    c = socket.create_connection((host, int(port)), timeout=5 * SLOW)
     c.sendall(os.urandom(4096))
-    c.settimeout(5)
+    c.settimeout(5 * SLOW)
     closed = "no"
     try:
         while True:
@@ -140,7 +143,8 @@ def cmd_slowloris(host, port, n, seconds):
     conns = []
     for _ in range(int(n)):
         try:
-            c = socket.create_connection((host, int(port)), timeout=5)
+            c = socket.create_connection((host, int(port)),
+                                         timeout=5 * SLOW)
             # the first bytes of a ZMTP 3 greeting, then silence
             c.sendall(b"\xff\x00\x00\x00\x00\x00\x00\x00\x01\x7f")
             c.setblocking(False)
@@ -148,7 +152,7 @@ def cmd_slowloris(host, port, n, seconds):
         except OSError:
             break
     print("opened=%d" % len(conns), flush=True)
-    end = time.time() + float(seconds)
+    end = time.time() + float(seconds) * SLOW
     closed = set()
     while time.time() < end and len(closed) < len(conns):
         for i, c in enumerate(conns):

@@ -127,9 +127,12 @@ integrity() {
 	echo "${_res# }"
 }
 
-# rand_ms LO HI: a random number of milliseconds, as seconds for sleep
+# rand_sleep LO HI: sleep a random number of milliseconds, scaled by
+# VALISE_SLOW: a kill point is a moment in the node's work, and under
+# valgrind that work takes 20 times longer.
 rand_sleep() {
 	_ms=$(awk -v lo="$1" -v hi="$2" -v s="$$$(date +%N)" \
-	    'BEGIN { srand(s % 1000003); printf "%d", lo + rand() * (hi - lo) }')
+	    -v k="${VALISE_SLOW:-1}" 'BEGIN { srand(s % 1000003);
+	    printf "%d", (lo + rand() * (hi - lo)) * k }')
 	sleep "$(printf '%d.%03d' $((_ms / 1000)) $((_ms % 1000)))"
 }

@@ -82,6 +82,7 @@ test_example(const char *src)
 	ok(conf_user(conf, "nobody") == NULL, "unknown user not found");
 	ok(conf_peer(conf, "BE-DEF") != NULL, "peer lookup");
 	is(conf->body_max, 16 * 1024 * 1024, "body_max default");
+	is(conf->heartbeat_ms, 2000, "heartbeat_ms default");
 	is_str(conf->log, "stderr", "log default");
 	is_str(conf->sandbox, "on", "sandbox default");
 	conf_free(&conf);
@@ -111,6 +112,9 @@ test_errors(void)
 	ok(has_error(&errs, "body_max: 0 is out of range"), "below range");
 	load("body_max = 99999999999;", "", &conf, &errs);
 	ok(has_error(&errs, "out of range"), "above range");
+	load("heartbeat_ms = 99;", "", &conf, &errs);
+	ok(has_error(&errs, "heartbeat_ms: 99 is out of range"),
+	    "heartbeat_ms below range");
 	load("log = \"file\";", "", &conf, &errs);
 	ok(has_error(&errs, "log: unknown value 'file'"), "bad word");
 	load("sandbox = \"yes\";", "", &conf, &errs);

@@ -51,6 +51,7 @@
 #include "keys/identity.h"
 #include "keys/keyfile.h"
 #include "node/transport.h"
+#include "node/util.h"
 #include "node/wire.h"
 
 #define LINKS_MAX	16
@@ -78,6 +79,18 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* A wait for the nodes to answer, scaled by VALISE_SLOW (valgrind). */
+static long
+slow_ms(long ms)
+{
+	const char *s = getenv("VALISE_SLOW");
+	long long k;
+
+	if (s == NULL || util_strtonum(s, 1, 100, &k) != 0)
+		return ms;
+	return ms * (long)k;
 }
 
 static void
@@ -550,13 +563,13 @@ cmd_send(const char *name, const char *to, char **files, int nfiles)
 	become(name, false, to);
 	for (i = 0; i < nfiles; i++) {
 		b = slurp(files[i], &n);
-		r = send_frame(to, (uint8_t *)b, n, 10000);
+		r = send_frame(to, (uint8_t *)b, n, slow_ms(10000));
 		printf("sent %s %zu %s\n", files[i], n,
 		    r == 0 ? "ok" : strerror(-r));
 		free(b);
 	}
 	fflush(stdout);
-	n = collect((size_t)nfiles, 8000, counts, false);
+	n = collect((size_t)nfiles, slow_ms(8000), counts, false);
 	printf("answers %zu\n", n);
 	return 0;
 }
