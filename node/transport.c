@@ -103,7 +103,18 @@ setopt_int(void *sock, int opt, int v)
 	return zmq_setsockopt(sock, opt, &v, sizeof(v)) == 0 ? 0 : zerr();
 }
 
-/* Options common to both ends: bounded frames, heartbeats, no lingering. */
+/*
+ * Options common to both ends: bounded frames, heartbeats, no lingering,
+ * and no receive high-water mark.  libzmq 4.3.4 stops reading a connection
+ * whose inbound queue is at ZMQ_RCVHWM, keeping the rest of its last read
+ * undecoded; if the peer then resets the connection and a PING was among
+ * those bytes, draining the queue makes the engine answer PONG on a dead
+ * connection and abort ("!_io_error", stream_engine_base.cpp; libzmq#4364).
+ * A peer's heartbeat timeout while we commit a long round is enough.  So
+ * input is never stopped: what a peer may have in flight is bounded by the
+ * protocol instead (the sender's window of unacknowledged frames, and
+ * ZMQ_MAXMSGSIZE per frame), and the daemon reads the socket every round.
+ */
 static int
 common_opts(struct transport *t, void *sock)
 {
@@ -112,7 +123,8 @@ common_opts(struct transport *t, void *sock)
 
 	if (zmq_setsockopt(sock, ZMQ_MAXMSGSIZE, &max, sizeof(max)) != 0)
 		return zerr();
-	if ((r = setopt_int(sock, ZMQ_LINGER, 0)) != 0 ||
+	if ((r = setopt_int(sock, ZMQ_RCVHWM, 0)) != 0 ||
+	    (r = setopt_int(sock, ZMQ_LINGER, 0)) != 0 ||
 	    (r = setopt_int(sock, ZMQ_HANDSHAKE_IVL, t->handshake_ms)) != 0 ||
 	    (r = setopt_int(sock, ZMQ_HEARTBEAT_IVL, t->heartbeat_ms)) != 0 ||
 	    (r = setopt_int(sock, ZMQ_HEARTBEAT_TIMEOUT,

@@ -4,7 +4,8 @@
  * and is named; an unknown key, a wrong server key, a peer without a ZAP
  * handler and an oversized frame do not; revocation by rebind cuts a live
  * connection; a DEALER that libzmq gave up on after a protocol error is
- * replaced and reaches its peer again.
+ * replaced and reaches its peer again; a node that is busy elsewhere keeps
+ * reading its peers' connections (libzmq#4364).
  */
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -64,6 +65,15 @@ pick_ports(void)
 	for (i = 1; i <= 6; i++)
 		snprintf(ep[i], sizeof(ep[i]), "tcp://127.0.0.1:%d", base + i);
 	port6 = base + 6;
+}
+
+/* Waits are longer under valgrind (VALISE_SLOW, tests/valgrind.sh). */
+static long
+slow(long ms)
+{
+	const char *v = getenv("VALISE_SLOW");
+
+	return v != NULL && atoi(v) > 1 ? ms * atoi(v) : ms;
 }
 
 static long
@@ -248,6 +258,47 @@ main(void)
 	transport_stats(tb, &st);
 	ok(st.dealers_renewed >= 1, "counted as renewed");
 	transport_free(&tg);
+
+	/*
+	 * A node busy with a long round reads nothing from its ROUTER for
+	 * longer than its peers' heartbeat timeout.  libzmq must not stop
+	 * reading their connections meanwhile: a connection stopped on a
+	 * full queue misses PINGs, so the peer gives up on it (the frames
+	 * held are lost), and if that peer resets it with a PING among the
+	 * unread bytes, draining the queue aborts libzmq 4.3.4
+	 * (libzmq#4364).  Here B's heartbeat times out after 600 ms.
+	 */
+	{
+		enum { N = 4000, SZ = 8192 };
+		uint8_t *frame = calloc(1, SZ);
+		int sent = 0, got = 0;
+		long end;
+
+		if (frame == NULL)
+			BAIL_OUT("calloc");
+		for (end = now_ms() + slow(10000); sent < N && now_ms() < end; ) {
+			memcpy(frame, &sent, sizeof(sent));
+			if (transport_send(tb, "NODE-A", frame, SZ) == 0)
+				sent++;
+			else
+				transport_poll(tb, 10, NULL, NULL, 0);
+		}
+		is(sent, N, "B sends A 32 MiB, more than the kernel buffers");
+		for (end = now_ms() + slow(2000); now_ms() < end; )
+			transport_poll(tb, 50, NULL, NULL, 0);
+		for (end = now_ms() + slow(10000); got < N && now_ms() < end; ) {
+			transport_poll(ta, 10, NULL, NULL, 0);
+			while (transport_recv(ta, &m) == 0) {
+				if (m.len == SZ && memcmp(m.data, &got,
+				    sizeof(got)) == 0)
+					got++;
+				transport_msg_clear(&m);
+			}
+		}
+		is(got, N, "A, busy for 2 s, then gets every frame in order: "
+		    "its connection from B was read all along");
+		free(frame);
+	}
 
 	/* Revocation: drop B from the allow list and rebind. */
 	r = exchange(tb, "NODE-A", ta, "before", 2000, &m);
