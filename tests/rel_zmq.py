@@ -12,10 +12,15 @@
 #   rawbytes HOST PORT                    random bytes instead of ZMTP
 #   slowloris HOST PORT N SECONDS         N connections that never finish
 #                                         the handshake
+#   pingreset HOST PORT SERVER_PK PK SK N a known key speaking CurveZMQ by
+#                                         hand: N junk frames with a PING
+#                                         after every 5th, then a TCP reset
 # Keys are hex.  Every wait is scaled by VALISE_SLOW (20 under valgrind,
 # where the node answers that much later).  Test-only.
+import ctypes
 import os
 import socket
+import struct
 import sys
 import time
 
@@ -172,6 +177,111 @@ def cmd_slowloris(host, port, n, seconds):
         c.close()
 
 
+class Box:
+    # crypto_box_easy through libsodium: CurveZMQ by hand (RFC 26), for the
+    # frames a well-behaved libzmq client never sends in that order.
+    def __init__(self):
+        self.na = ctypes.CDLL("libsodium.so.23")
+        if self.na.sodium_init() < 0:
+            sys.exit("sodium_init failed")
+
+    def keypair(self):
+        pk, sk = ctypes.create_string_buffer(32), ctypes.create_string_buffer(32)
+        self.na.crypto_box_keypair(pk, sk)
+        return pk.raw, sk.raw
+
+    def seal(self, m, nonce, pk, sk):
+        c = ctypes.create_string_buffer(len(m) + 16)
+        self.na.crypto_box_easy(c, m, ctypes.c_ulonglong(len(m)), nonce,
+                                pk, sk)
+        return c.raw
+
+    def open(self, c, nonce, pk, sk):
+        m = ctypes.create_string_buffer(max(len(c) - 16, 1))
+        if self.na.crypto_box_open_easy(m, c, ctypes.c_ulonglong(len(c)),
+                                        nonce, pk, sk) != 0:
+            raise ValueError("box does not open")
+        return m.raw[:len(c) - 16]
+
+
+def zmtp_frame(body, command=False):
+    flags = 0x04 if command else 0
+    if len(body) > 255:
+        return bytes([flags | 0x02]) + struct.pack(">Q", len(body)) + body
+    return bytes([flags, len(body)]) + body
+
+
+def zmtp_read(c):
+    flags = c.recv(1, socket.MSG_WAITALL)[0]
+    if flags & 0x02:
+        n = struct.unpack(">Q", c.recv(8, socket.MSG_WAITALL))[0]
+    else:
+        n = c.recv(1, socket.MSG_WAITALL)[0]
+    return c.recv(n, socket.MSG_WAITALL)
+
+
+def cmd_pingreset(host, port, server_pk, pk, sk, n):
+    # libzmq 4.3.4 (libzmq#4364) aborted with "!_io_error" when a
+    # connection whose input was stopped on a full queue was reset while a
+    # PING was among the bytes held back: the PONG was written on a dead
+    # engine once the application drained the queue.
+    na = Box()
+    S, C, Cs = bytes.fromhex(server_pk), bytes.fromhex(pk), bytes.fromhex(sk)
+    cp, cs = na.keypair()
+    c = socket.create_connection((host, int(port)), timeout=10 * SLOW)
+    c.sendall(b"\xff" + b"\0" * 8 + b"\x7f\x03\x00" +
+              b"CURVE".ljust(20, b"\0") + b"\0" * 32)
+    greeting = c.recv(64, socket.MSG_WAITALL)
+    if len(greeting) != 64 or greeting[12:17] != b"CURVE":
+        print("handshake=no step=greeting")
+        return
+    nonce = 1
+
+    def short(prefix):
+        return prefix + struct.pack(">Q", nonce)
+    hello = (b"\x05HELLO\x01\x00" + b"\0" * 72 + cp + struct.pack(">Q", nonce)
+             + na.seal(b"\0" * 64, short(b"CurveZMQHELLO---"), S, cs))
+    c.sendall(zmtp_frame(hello, True))
+    w = zmtp_read(c)
+    if not w.startswith(b"\x07WELCOME"):
+        print("handshake=no step=welcome")
+        return
+    plain = na.open(w[24:], b"WELCOME-" + w[8:24], S, cs)
+    sp, cookie = plain[:32], plain[32:128]
+    nonce += 1
+    vn = os.urandom(16)
+    vouch = vn + na.seal(cp + S, b"VOUCH---" + vn, sp, Cs)
+    meta = b"\x0bSocket-Type" + struct.pack(">I", 6) + b"DEALER"
+    init = (b"\x08INITIATE" + cookie + struct.pack(">Q", nonce) +
+            na.seal(C + vouch + meta, short(b"CurveZMQINITIATE"), sp, cs))
+    c.sendall(zmtp_frame(init, True))
+    r = zmtp_read(c)
+    if not r.startswith(b"\x05READY"):
+        print("handshake=no step=ready")
+        return
+    out = []
+    for i in range(int(n)):
+        for flags, body in [(0, frame_like())] + \
+                ([(2, b"\x04PING\x00\x00")] if i % 5 == 0 else []):
+            nonce += 1
+            out.append(zmtp_frame(b"\x07MESSAGE" + struct.pack(">Q", nonce) +
+                                  na.seal(bytes([flags]) + body,
+                                          short(b"CurveZMQMESSAGEC"), sp, cs)))
+    c.settimeout(None)
+    c.setblocking(False)
+    blob, sent, end = b"".join(out), 0, time.time() + 5 * SLOW
+    while sent < len(blob) and time.time() < end:
+        try:
+            sent += c.send(blob[sent:])
+        except BlockingIOError:
+            time.sleep(0.01)
+    time.sleep(1)
+    c.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+    c.close()
+    print("handshake=ok frames=%d sent_bytes=%d of %d reset=yes"
+          % (int(n), sent, len(blob)))
+
+
 def main(a):
     if a[0] == "unknown":
         cmd_curve(a[1], a[2])
@@ -189,6 +299,8 @@ def main(a):
         cmd_rawbytes(a[1], a[2])
     elif a[0] == "slowloris":
         cmd_slowloris(a[1], a[2], a[3], a[4])
+    elif a[0] == "pingreset":
+        cmd_pingreset(a[1], a[2], a[3], a[4], a[5], a[6])
     else:
         sys.exit(2)
 
