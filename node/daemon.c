@@ -73,6 +73,7 @@ daemon_txn(struct daemon *d)
 	if ((r = store_begin(d->store)) != 0)
 		return r;
 	d->in_txn = true;
+	d->txn_ms = daemon_now_ms();
 	return 0;
 }
 
@@ -255,6 +256,28 @@ void
 daemon_flush(struct daemon *d)
 {
 	round_commit(d);
+}
+
+/*
+ * Whether the round may wait for the next one (DAEMON_DEFER_MS): nothing
+ * to acknowledge or reply, and nothing recorded but relay-out events
+ * (peers' acknowledgements).  Anything queued to send (an expiry's
+ * receipt) or any other event commits now, so that nothing is sent
+ * before it is on disk.
+ */
+static bool
+round_deferrable(struct daemon *d)
+{
+	size_t i;
+
+	if (!d->in_txn || d->npending > 0 || d->overflow || d->fail_closed ||
+	    d->nevents > DAEMON_DEFER_EVENTS ||
+	    daemon_now_ms() - d->txn_ms >= DAEMON_DEFER_MS)
+		return false;
+	for (i = 0; i < d->nevents; i++)
+		if (d->events[i].ev.type != AUDIT_EV_RELAY_OUT)
+			return false;
+	return true;
 }
 
 /* ---------------------------------------------------------------- start */
@@ -740,7 +763,7 @@ run(struct daemon *d)
 	int64_t last_expiry = 0, last_checkpoint = daemon_now();
 	int64_t last_refusals = 0;
 	size_t nfds, i;
-	int r;
+	int r, timeout;
 
 	notify("READY=1");
 	log_info("node %s ready on %s, %zu links", d->conf->name,
@@ -758,7 +781,14 @@ run(struct daemon *d)
 				fds[nfds] = d->clients[i].fd;
 				idx[nfds++] = (int)i;
 			}
-		r = transport_poll(d->tp, 50, fds, ready, nfds);
+		timeout = 50;
+		if (d->deferred) {
+			timeout = (int)(d->txn_ms + DAEMON_DEFER_MS -
+			    daemon_now_ms());
+			if (timeout < 1)
+				timeout = 1;
+		}
+		r = transport_poll(d->tp, timeout, fds, ready, nfds);
 		if (r < 0 && r != -EINTR) {
 			log_err("poll: %s", strerror(-r));
 			return r;
@@ -783,10 +813,15 @@ run(struct daemon *d)
 			last_expiry = daemon_now();
 			peer_expire(d);
 		}
-		round_commit(d);
-		/* Sending reads only what is committed; the retry times it
-		 * writes join the next round's transaction (one fsync less
-		 * per round; after a crash everything is simply due). */
+		if (!(d->deferred = round_deferrable(d)))
+			round_commit(d);
+		else
+			d->nwork = 0;
+		/* Sending reads only what is committed (a deferred round
+		 * holds only acknowledgements and retry times); the retry
+		 * times it writes join the next round's transaction (one
+		 * fsync less per round; after a crash everything is simply
+		 * due). */
 		peer_send_due(d);
 		if (daemon_now() - last_checkpoint >= d->conf->checkpoint_seconds) {
 			last_checkpoint = daemon_now();

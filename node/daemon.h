@@ -33,6 +33,16 @@
 #define DAEMON_CLIENTS_MAX	48	/* concurrent control connections */
 #define DAEMON_ACK_TIMEOUT_MS	5000	/* resend what was not acknowledged */
 #define DAEMON_EVENT_TEXT	1100
+/*
+ * A round that earned nothing to send (only peers' acknowledgements of
+ * what we sent, and retry times) acknowledges nothing and need not be on
+ * disk now: it is kept open for the next round, up to this long and
+ * DAEMON_DEFER_EVENTS events, so that it costs no fsync of its own.  A
+ * crash loses it whole (store and audit alike): the peer is asked again
+ * and answers "duplicate", which is audited then.
+ */
+#define DAEMON_DEFER_MS		20
+#define DAEMON_DEFER_EVENTS	(DAEMON_BATCH_MAX / 4)
 
 /* An audit event with room for the strings it points to. */
 struct devent {
@@ -125,6 +135,8 @@ struct daemon {
 
 	/* the current round */
 	bool			 in_txn;
+	int64_t			 txn_ms;	/* when the transaction began */
+	bool			 deferred;	/* kept open, see DAEMON_DEFER_MS */
 	struct devent		 events[DAEMON_BATCH_MAX];
 	size_t			 nevents;
 	uint64_t		 events_total;	/* ever recorded, for replies */
