@@ -16,7 +16,8 @@
 #     SIGHUP reload after the file was replaced, a new Unix account;
 #   systemd is told READY=1 and STOPPING=1; kill -SEGV leaves no core.
 # Seccomp=2 comes from the unit's SystemCallFilter=, which only systemd
-# applies: `systemd-analyze verify` checks the unit instead.
+# applies: `systemd-analyze verify` checks the unit here, and
+# tests/systemd.t has a real systemd start the unit and reads Seccomp.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fedlib.sh"
 
@@ -224,7 +225,7 @@ sec=$(awk '/^Seccomp:/ { print $2 }' "$st")
 if [ "$sec" = 2 ]; then
 	ok 0 "Seccomp: 2"
 else
-	skip "Seccomp: $sec, the filter is the unit's SystemCallFilter= and only systemd applies it"
+	skip "Seccomp: $sec, the filter is the unit's SystemCallFilter= and only systemd applies it (tests/systemd.t)"
 fi
 like "$(grep '^Max core file size' "/proc/$pid/limits")" " 0 +0 +bytes" \
     "Max core file size: 0 (soft and hard)"
