@@ -13,6 +13,9 @@
 #   per_process_msgs_per_s  BENCH_PROC messages, one `valise send` process
 #                           each, one after the other, from the first until
 #                           all are in BE-B's inbox
+#   process_start_per_s, process_status_per_s  the same loop running
+#                           `valise --version` and `valise status`: what a
+#                           process costs before the node does any work
 #   latency_p50_ms, _p99_ms from a send's reply (durably queued and
 #                           audited at BE-A) until the message is committed
 #                           in BE-B's inbox, at BENCH_LAT_RATE messages/s
@@ -81,6 +84,23 @@ proc_s=$(bench_calc "$(cat "$T/proc.done") - $t0")
 proc=$(bench_calc "$BENCH_PROC / $proc_s" 0)
 have=$((have + BENCH_PROC))
 
+# What bounds one process per message, in the same loop: starting the
+# program and nothing else (valise --version), and starting it, reading
+# the configuration and one control-socket round trip that writes nothing
+# (valise status).  A send adds the node's round: seal, store and audit
+# commits with their fdatasyncs.
+floor_rate() {	# ARGS...: BENCH_PROC runs of valise ARGS, per second
+	_t0=$(bench_now)
+	_i=0
+	while [ $_i -lt "$BENCH_PROC" ]; do
+		"$VALISE" "$@" >/dev/null || return 1
+		_i=$((_i + 1))
+	done
+	bench_calc "$BENCH_PROC / ($(bench_now) - $_t0)" 0
+}
+start_floor=$(floor_rate --version) || exit 1
+status_floor=$(floor_rate status -c "$CONF_A") || exit 1
+
 # --- latency at a steady offered rate ---------------------------------------
 sleep 1
 "$DRV" latency "$CONF_A" "$CONF_B" "$BENCH_LAT_RATE" "$BENCH_LAT_MSGS" \
@@ -93,6 +113,8 @@ printf '%-52s %12s\n' "  (submission alone, msgs/s)" "$submit"
 printf '%-52s %12s\n' "  (batch refused as busy, resubmitted)" \
     "$BENCH_RETRIES"
 printf '%-52s %12s\n' "one valise send per message, msgs/s" "$proc"
+printf '%-52s %12s\n' "  (valise --version per process, /s)" "$start_floor"
+printf '%-52s %12s\n' "  (valise status per process, /s)" "$status_floor"
 printf '%-52s %12s\n' "latency p50 at $BENCH_LAT_RATE/s offered, ms" "$p50"
 printf '%-52s %12s\n' "latency p99, ms" "$p99"
 printf '%-52s %12s\n' "latency max, ms" "$pmax"
@@ -106,6 +128,8 @@ bench_result bulk_msgs_per_s "$bulk"
 bench_result bulk_submit_msgs_per_s "$submit"
 bench_result bulk_busy_retries "$BENCH_RETRIES"
 bench_result per_process_msgs_per_s "$proc"
+bench_result process_start_per_s "$start_floor"
+bench_result process_status_per_s "$status_floor"
 bench_result latency_p50_ms "$p50"
 bench_result latency_p99_ms "$p99"
 bench_result latency_max_ms "$pmax"

@@ -15,8 +15,11 @@
  *	bench_node_drv latency CONF_FROM CONF_TO RATE N
  *		submit N messages of 4 KiB to CONF_TO's node through
  *		CONF_FROM's control socket, one request per message, paced
- *		at RATE per second (each as soon as possible when behind),
- *		while a second thread polls CONF_TO's inbox every POLL_US;
+ *		at RATE per second (each as soon as possible when behind)
+ *		over LAT_CONNS connections, so that a reply slower than
+ *		1/RATE does not lower the rate offered (as officers on
+ *		several terminals), while another thread polls CONF_TO's
+ *		inbox every POLL_US;
  *		prints "p50_ms p99_ms max_ms achieved_per_s" where each
  *		latency is from the reply (the id: durably queued and
  *		audited at the origin) to the message being seen committed
@@ -26,6 +29,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,15 +49,17 @@
 #define DRV_MSGS_MAX	100000
 #define POLL_US		100
 #define ID_BYTES	32
+#define LAT_CONNS	4	/* control connections submitting at once */
 
 struct sample {
 	uint8_t	id[ID_BYTES];
+	bool	has_id;
 	double	acked;		/* 0: not yet */
 	double	seen;		/* 0: not yet */
 };
 
 static struct sample *samples;
-static size_t nsent;		/* samples[0..nsent) have an id */
+static size_t nsamples;
 static size_t nseen;
 static pthread_mutex_t mu = PTHREAD_MUTEX_INITIALIZER;
 static volatile int stop;
@@ -161,9 +167,9 @@ record_seen(const uint8_t *id, double t)
 	size_t i;
 
 	pthread_mutex_lock(&mu);
-	/* Most recent first: messages arrive in about the order sent. */
-	for (i = nsent; i-- > 0;)
-		if (memcmp(samples[i].id, id, ID_BYTES) == 0) {
+	for (i = nsamples; i-- > 0;)
+		if (samples[i].has_id &&
+		    memcmp(samples[i].id, id, ID_BYTES) == 0) {
 			if (samples[i].seen == 0) {
 				samples[i].seen = t;
 				nseen++;
@@ -224,38 +230,33 @@ cmp_double(const void *a, const void *b)
 	return (x > y) - (x < y);
 }
 
-static int
-cmd_latency(const char *from, const char *to, double rate, long n)
+/* One control connection submitting samples i = first, first + step, ... */
+struct sender {
+	const char	*from;
+	const char	*to_name;
+	double		 t0, rate;
+	size_t		 first, step;
+	double		 last_acked;
+};
+
+static void *
+sender(void *arg)
 {
+	struct sender *s = arg;
 	struct client_conn c;
-	struct db *db = open_store(to);
 	struct ctl_msg *req, *item, *t, *reply;
-	struct conf_errors errs;
-	struct conf *tconf = NULL;
 	uint8_t body[DRV_BODY_BYTES];
 	char subject[64];
 	const char *hex;
-	pthread_t th;
-	double t0, due, *lat, acked;
-	size_t i, k, m;
-	int r, st;
+	double due, acked;
+	size_t i, k;
 
-	if ((r = conf_load(to, &tconf, &errs)) != 0)
-		die(to, r);
-	if ((samples = calloc((size_t)n, sizeof(*samples))) == NULL ||
-	    (lat = calloc((size_t)n, sizeof(*lat))) == NULL)
-		die("calloc", ENOMEM);
 	for (i = 0; i < sizeof(body); i++)
 		body[i] = (uint8_t)('a' + i % 26);
-	if ((st = client_open(&c, "bench", from)) != EXIT_OK)
-		return 1;
-	if ((r = pthread_create(&th, NULL, poller, db)) != 0)
-		die("pthread_create", r);
-	while (!polling)
-		usleep(1000);
-	t0 = wall();
-	for (i = 0; i < (size_t)n; i++) {
-		due = t0 + (double)i / rate;
+	if (client_open(&c, "bench", s->from) != EXIT_OK)
+		die("connecting to the node", ECONNREFUSED);
+	for (i = s->first; i < nsamples; i += s->step) {
+		due = s->t0 + (double)i / s->rate;
 		while (wall() < due)
 			usleep((useconds_t)((due - wall()) * 1e6) + 1);
 		req = ctl_msg_new();
@@ -263,23 +264,22 @@ cmd_latency(const char *from, const char *to, double rate, long n)
 		t = item ? ctl_msg_add(item, "to") : NULL;
 		snprintf(subject, sizeof(subject), "latency %zu", i);
 		if (t == NULL || ctl_msg_set_str(req, "op", "send") != 0 ||
-		    ctl_msg_set_str(t, "addr", tconf->name) != 0 ||
+		    ctl_msg_set_str(t, "addr", s->to_name) != 0 ||
 		    ctl_msg_set_str(item, "label", "BE:SECRET") != 0 ||
 		    ctl_msg_set_str(item, "subject", subject) != 0 ||
 		    ctl_msg_set_bytes(item, "body", body, sizeof(body)) != 0)
 			die("building a request", ENOMEM);
-		st = client_call(&c, "bench", req, &reply);
+		if (client_call(&c, "bench", req, &reply) != EXIT_OK)
+			die("send", EIO);
 		acked = wall();
 		ctl_msg_free(&req);
-		if (st != EXIT_OK)
-			die("send", EIO);
 		hex = ctl_msg_str(ctl_msg_item(reply, "ids", 0), "id");
 		pthread_mutex_lock(&mu);
 		if (hex == NULL || prim_from_hex(samples[i].id, ID_BYTES, hex,
 		    strlen(hex)) != 0)
 			die("reply without an id", EBADMSG);
 		samples[i].acked = acked;
-		nsent = i + 1;
+		samples[i].has_id = true;
 		for (k = 0; k < nearly; k++)
 			if (memcmp(early[k].id, samples[i].id, ID_BYTES) == 0) {
 				samples[i].seen = early[k].seen;
@@ -287,8 +287,47 @@ cmd_latency(const char *from, const char *to, double rate, long n)
 			}
 		pthread_mutex_unlock(&mu);
 		ctl_msg_free(&reply);
+		s->last_acked = acked;
 	}
-	acked = wall();
+	client_close(&c);
+	return NULL;
+}
+
+static int
+cmd_latency(const char *from, const char *to, double rate, long n)
+{
+	struct db *db = open_store(to);
+	struct conf_errors errs;
+	struct conf *tconf = NULL;
+	struct sender snd[LAT_CONNS];
+	pthread_t th, sth[LAT_CONNS];
+	double t0, *lat, acked;
+	size_t i, k, m;
+	int r;
+
+	if ((r = conf_load(to, &tconf, &errs)) != 0)
+		die(to, r);
+	if ((samples = calloc((size_t)n, sizeof(*samples))) == NULL ||
+	    (lat = calloc((size_t)n, sizeof(*lat))) == NULL)
+		die("calloc", ENOMEM);
+	nsamples = (size_t)n;
+	if ((r = pthread_create(&th, NULL, poller, db)) != 0)
+		die("pthread_create", r);
+	while (!polling)
+		usleep(1000);
+	t0 = wall();
+	for (k = 0; k < LAT_CONNS; k++) {
+		snd[k] = (struct sender){ .from = from, .to_name = tconf->name,
+		    .t0 = t0, .rate = rate, .first = k, .step = LAT_CONNS };
+		if ((r = pthread_create(&sth[k], NULL, sender, &snd[k])) != 0)
+			die("pthread_create", r);
+	}
+	acked = t0;
+	for (k = 0; k < LAT_CONNS; k++) {
+		pthread_join(sth[k], NULL);
+		if (snd[k].last_acked > acked)
+			acked = snd[k].last_acked;
+	}
 	/* Let the last ones arrive (30 s at most). */
 	for (k = 0; k < 30000; k++) {
 		pthread_mutex_lock(&mu);
@@ -300,7 +339,6 @@ cmd_latency(const char *from, const char *to, double rate, long n)
 	}
 	stop = 1;
 	pthread_join(th, NULL);
-	client_close(&c);
 	db_close(db);
 	for (i = 0, m = 0; i < (size_t)n; i++)
 		if (samples[i].seen > 0) {
