@@ -3,6 +3,7 @@
 # lib.sh: TAP helpers for the shell tests.  Source it, then:
 #	plan N | done_testing
 #	ok COND-EXIT-STATUS DESC ; is GOT WANT DESC ; run_is STATUS DESC -- CMD...
+#	skip N REASON
 #	slow_sleep SECONDS (scaled by VALISE_SLOW under valgrind)
 # Each test gets its own directory $T, removed at exit.  The binaries are
 # $VALISE and $VALISED (from VALISE_BUILD, set by the Makefile).
@@ -45,6 +46,15 @@ ok() {	# ok STATUS DESC: passes when STATUS is 0
 		echo "not ok $_tap_n - $2"
 		_tap_failed=$((_tap_failed + 1))
 	fi
+}
+
+skip() {	# skip N REASON: N tests that cannot run here
+	_sk=0
+	while [ $_sk -lt "$1" ]; do
+		_tap_n=$((_tap_n + 1))
+		echo "ok $_tap_n # SKIP $2"
+		_sk=$((_sk + 1))
+	done
 }
 
 is() {	# is GOT WANT DESC
