@@ -1,0 +1,404 @@
+/* SPDX-License-Identifier: ISC */
+/*
+ * lookup: the system's name services, answered outside the sandbox
+ * (see lookup.h).
+ *
+ * Both ends are this program, so a request and its answer are C structs
+ * of fixed size sent as one SOCK_SEQPACKET datagram each; the helper
+ * still checks every request (exact size, known kind, the name
+ * NUL-terminated within its field) and leaves on the first malformed one,
+ * and the node checks every answer the same way.
+ */
+#include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/types.h>
+#include <sys/wait.h>
+
+#include <arpa/inet.h>
+#include <net/if.h>
+#include <netdb.h>
+#include <netinet/in.h>
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <pwd.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "node/lookup.h"
+#include "node/sandbox.h"
+
+/* getpwuid_r's buffer; an account whose entry is larger is not found. */
+#define LOOKUP_PWBUF_MAX	16384
+
+struct lookup {
+	int		fd;	/* -1 once the helper has gone */
+	pid_t		pid;
+	uint32_t	seq;
+};
+
+/* ------------------------------------------------------- the answers */
+
+static int
+copy_text(char *out, size_t cap, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= cap)
+		return -ENAMETOOLONG;
+	memcpy(out, s, n + 1);
+	return 0;
+}
+
+static int
+answer_login(uid_t uid, char *out, size_t cap)
+{
+	struct passwd pw, *res = NULL;
+	char *buf;
+	int r;
+
+	if ((buf = malloc(LOOKUP_PWBUF_MAX)) == NULL)
+		return -ENOMEM;
+	r = getpwuid_r(uid, &pw, buf, LOOKUP_PWBUF_MAX, &res);
+	if (r != 0)
+		r = -r;
+	else if (res == NULL)
+		r = -ENOENT;
+	else
+		r = copy_text(out, cap, pw.pw_name);
+	free(buf);
+	return r;
+}
+
+static int
+answer_host(const char *host, char *out, size_t cap)
+{
+	const struct addrinfo hints = { .ai_family = AF_INET,
+	    .ai_socktype = SOCK_STREAM };
+	struct addrinfo *ai = NULL;
+	char addr[INET_ADDRSTRLEN];
+	int r;
+
+	switch (getaddrinfo(host, NULL, &hints, &ai)) {
+	case 0:
+		break;
+	case EAI_NONAME:
+	case EAI_NODATA:
+	case EAI_ADDRFAMILY:
+		return -ENOENT;
+	case EAI_AGAIN:
+		return -EAGAIN;
+	case EAI_MEMORY:
+		return -ENOMEM;
+	case EAI_SYSTEM:
+		return errno != 0 ? -errno : -EIO;
+	default:
+		return -EIO;
+	}
+	r = -ENOENT;
+	if (ai != NULL && ai->ai_family == AF_INET &&
+	    inet_ntop(AF_INET, &((const struct sockaddr_in *)(const void *)
+	    ai->ai_addr)->sin_addr, addr, sizeof(addr)) != NULL)
+		r = copy_text(out, cap, addr);
+	freeaddrinfo(ai);
+	return r;
+}
+
+/* ------------------------------------------------------- the helper */
+
+int
+lookup_parse(const void *buf, size_t len, struct lookup_request *q)
+{
+	memset(q, 0, sizeof(*q));
+	if (len != sizeof(*q))
+		return -EPROTO;
+	memcpy(q, buf, sizeof(*q));
+	if (memchr(q->name, '\0', sizeof(q->name)) == NULL ||
+	    (q->kind != LOOKUP_LOGIN && q->kind != LOOKUP_HOST) ||
+	    (q->kind == LOOKUP_HOST && q->name[0] == '\0')) {
+		memset(q, 0, sizeof(*q));
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int
+lookup_serve(int fd)
+{
+	/* One byte more than a request: a longer datagram is seen. */
+	uint8_t in[sizeof(struct lookup_request) + 1];
+	struct lookup_request q;
+	struct lookup_answer a;
+	ssize_t n;
+
+	for (;;) {
+		n = recv(fd, in, sizeof(in), 0);
+		if (n == 0)
+			return 0;
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (lookup_parse(in, (size_t)n, &q) != 0)
+			return -EPROTO;
+		memset(&a, 0, sizeof(a));
+		a.seq = q.seq;
+		a.kind = q.kind;
+		if (q.kind == LOOKUP_LOGIN)
+			a.err = answer_login((uid_t)q.uid, a.text,
+			    sizeof(a.text));
+		else
+			a.err = answer_host(q.name, a.text, sizeof(a.text));
+		if (send(fd, &a, sizeof(a), MSG_NOSIGNAL) != (ssize_t)sizeof(a))
+			return -errno;
+	}
+}
+
+/* Close every descriptor but 0, 1, 2 and keep (which becomes 3). */
+static int
+keep_only(int keep)
+{
+	int fd;
+
+	if (keep != 3 && dup3(keep, 3, O_CLOEXEC) != 3)
+		return -errno;
+	if (close_range(4, ~0U, 0) != 0)
+		for (fd = 4; fd < 65536; fd++)
+			close(fd);
+	return 3;
+}
+
+/* The forked helper: confine, say so, serve.  Never returns. */
+static void __attribute__((noreturn))
+helper(int fd, pid_t parent)
+{
+	struct lookup_answer a = { .kind = LOOKUP_READY };
+	struct sandbox *sb = NULL;
+
+	/* SIGTERM (systemd stops the whole unit) ends it; a SIGHUP or ^C
+	 * meant for the node must not. */
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGHUP, SIG_IGN);
+	signal(SIGINT, SIG_IGN);
+	signal(SIGPIPE, SIG_IGN);
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
+	    getppid() != parent)
+		_exit(1);
+	if ((fd = keep_only(fd)) < 0)
+		a.err = fd;
+	else if ((a.err = sandbox_new(&sb)) == 0 &&
+	    (a.err = sandbox_allow_system(sb)) == 0)
+		a.err = sandbox_apply(sb);
+	sandbox_free(&sb);
+	if (fd < 0 || send(fd, &a, sizeof(a), MSG_NOSIGNAL) !=
+	    (ssize_t)sizeof(a) || a.err != 0)
+		_exit(1);
+	_exit(lookup_serve(fd) == 0 ? 0 : 1);
+}
+
+/* -------------------------------------------------------- the node side */
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* The helper's answer to seq (kind), within LOOKUP_TIMEOUT_MS. */
+static int
+receive(struct lookup *lk, uint32_t seq, uint32_t kind,
+    struct lookup_answer *a)
+{
+	union {
+		struct lookup_answer	a;
+		uint8_t			raw[sizeof(struct lookup_answer) + 1];
+	} in;
+	int64_t deadline = now_ms() + LOOKUP_TIMEOUT_MS;
+	struct pollfd pfd = { .fd = lk->fd, .events = POLLIN };
+	ssize_t n;
+	int left;
+
+	for (;;) {
+		if ((left = (int)(deadline - now_ms())) <= 0)
+			return -ETIMEDOUT;
+		if (poll(&pfd, 1, left) < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = recv(lk->fd, in.raw, sizeof(in.raw), MSG_DONTWAIT);
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		if (n <= 0)
+			return -EPIPE;
+		if ((size_t)n != sizeof(in.a))
+			return -EPROTO;
+		/* A late answer to a question that timed out. */
+		if (in.a.seq != seq)
+			continue;
+		if (in.a.kind != kind || in.a.err > 0 || in.a.err < -4095 ||
+		    memchr(in.a.text, '\0', sizeof(in.a.text)) == NULL)
+			return -EPROTO;
+		*a = in.a;
+		return 0;
+	}
+}
+
+/* Ask the helper; on a broken conversation it is no longer asked. */
+static int
+ask(struct lookup *lk, uint32_t kind, uid_t uid, const char *name,
+    char *out, size_t cap)
+{
+	struct lookup_request q;
+	struct lookup_answer a;
+	int r;
+
+	if (lk->fd < 0)
+		return -EPIPE;
+	memset(&q, 0, sizeof(q));
+	q.seq = ++lk->seq;
+	q.kind = kind;
+	q.uid = (uint32_t)uid;
+	if (name != NULL && (r = copy_text(q.name, sizeof(q.name), name)) != 0)
+		return r;
+	if (send(lk->fd, &q, sizeof(q), MSG_NOSIGNAL) != (ssize_t)sizeof(q))
+		r = errno == EPIPE || errno == ECONNRESET ? -EPIPE : -errno;
+	else
+		r = receive(lk, q.seq, kind, &a);
+	if (r == -EPIPE || r == -EPROTO) {
+		close(lk->fd);
+		lk->fd = -1;
+	}
+	if (r != 0)
+		return r;
+	return a.err != 0 ? a.err : copy_text(out, cap, a.text);
+}
+
+int
+lookup_start(struct lookup **out)
+{
+	struct lookup *lk;
+	struct lookup_answer a;
+	pid_t parent = getpid();
+	int sv[2], r;
+
+	*out = NULL;
+	if ((lk = calloc(1, sizeof(*lk))) == NULL)
+		return -ENOMEM;
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) != 0) {
+		r = -errno;
+		free(lk);
+		return r;
+	}
+	if ((lk->pid = fork()) < 0) {
+		r = -errno;
+		close(sv[0]);
+		close(sv[1]);
+		free(lk);
+		return r;
+	}
+	if (lk->pid == 0) {
+		close(sv[0]);
+		helper(sv[1], parent);
+	}
+	close(sv[1]);
+	lk->fd = sv[0];
+	if ((r = receive(lk, 0, LOOKUP_READY, &a)) == 0)
+		r = a.err;
+	if (r != 0) {
+		lookup_stop(&lk);
+		return r == -EPIPE ? -EOPNOTSUPP : r;
+	}
+	*out = lk;
+	return 0;
+}
+
+pid_t
+lookup_pid(const struct lookup *lk)
+{
+	return lk != NULL ? lk->pid : -1;
+}
+
+int
+lookup_login(struct lookup *lk, uid_t uid, char *login, size_t cap)
+{
+	if (cap == 0)
+		return -EINVAL;
+	login[0] = '\0';
+	if (lk == NULL)
+		return answer_login(uid, login, cap);
+	return ask(lk, LOOKUP_LOGIN, uid, NULL, login, cap);
+}
+
+int
+lookup_endpoint(struct lookup *lk, const char *endpoint, bool bind,
+    char *out, size_t cap)
+{
+	char host[LOOKUP_NAME_MAX + 1], addr[LOOKUP_NAME_MAX + 1];
+	const char *target, *colon, *semi;
+	struct in_addr in;
+	size_t len;
+	int n, r;
+
+	if (cap == 0)
+		return -EINVAL;
+	out[0] = '\0';
+	if (strncmp(endpoint, "tcp://", 6) != 0)
+		return copy_text(out, cap, endpoint);
+	target = endpoint + 6;
+	if ((semi = strchr(target, ';')) != NULL)
+		target = semi + 1;
+	if ((colon = strrchr(target, ':')) == NULL || colon == target)
+		return -EINVAL;
+	if ((len = (size_t)(colon - target)) > LOOKUP_NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(host, target, len);
+	host[len] = '\0';
+	if (host[0] == '[' || strcmp(host, "*") == 0 ||
+	    inet_pton(AF_INET, host, &in) == 1 ||
+	    (bind && if_nametoindex(host) != 0))
+		return copy_text(out, cap, endpoint);
+	r = lk == NULL ? answer_host(host, addr, sizeof(addr)) :
+	    ask(lk, LOOKUP_HOST, 0, host, addr, sizeof(addr));
+	if (r != 0)
+		return r;
+	n = snprintf(out, cap, "%.*s%s%s", (int)(target - endpoint), endpoint,
+	    addr, colon);
+	if (n < 0 || (size_t)n >= cap) {
+		out[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+void
+lookup_stop(struct lookup **lkp)
+{
+	struct lookup *lk;
+
+	if (lkp == NULL || (lk = *lkp) == NULL)
+		return;
+	if (lk->fd >= 0)
+		close(lk->fd);
+	/* It leaves when its socket closes, unless a resolver holds it. */
+	if (lk->pid > 0) {
+		kill(lk->pid, SIGTERM);
+		while (waitpid(lk->pid, NULL, 0) < 0 && errno == EINTR)
+			;
+	}
+	free(lk);
+	*lkp = NULL;
+}
