@@ -34,6 +34,12 @@
 #define BYTES_KEY	"$bytes"	/* in memory only */
 #define BLOB_KEY	"$blob"		/* in a frame: [offset, len] */
 
+void
+ctl_init(void)
+{
+	json_object_seed(0);
+}
+
 struct ctl_msg *
 ctl_msg_new(void)
 {

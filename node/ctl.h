@@ -28,6 +28,13 @@
 
 struct ctl_msg;
 
+/*
+ * Seed the JSON library's hash function from /dev/urandom now, while the
+ * process may still open it: confined, it would fall back to the time and
+ * the pid, a predictable seed that opens its tables to hash flooding.
+ */
+void	ctl_init(void);
+
 /* A new empty message, or NULL.  Free with ctl_msg_free(). */
 struct ctl_msg	*ctl_msg_new(void);
 void		 ctl_msg_free(struct ctl_msg **mp);

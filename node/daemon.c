@@ -394,6 +394,38 @@ open_databases(struct daemon *d)
 	return open_audit(d, &d->audit);
 }
 
+/*
+ * Connect a link, its peer's host name resolved (lookup.h): at start, on
+ * SIGHUP and, while that fails, every DAEMON_RECONNECT_S.  A failure is
+ * logged once, not at every retry.
+ */
+static int
+connect_link(struct daemon *d, struct link *l)
+{
+	const struct fed_node *n = l->node;
+	char ep[TRANSPORT_ENDPOINT_MAX + 1];
+	int r;
+
+	if ((r = lookup_endpoint(d->lookup, n->conf->endpoint, false, ep,
+	    sizeof(ep))) == 0)
+		r = transport_connect(d->tp, n->conf->name, ep,
+		    n->keys.curve_pk);
+	if (r != 0) {
+		if (r != l->connect_err)
+			log_warn("peer %s: cannot connect to %s: %s%s",
+			    n->conf->name, n->conf->endpoint, strerror(-r),
+			    r == -ENOENT ? " (unknown host)" : "");
+		l->connect_err = r;
+		return r;
+	}
+	if (strcmp(ep, n->conf->endpoint) != 0)
+		log_info("peer %s: %s is %s", n->conf->name,
+		    n->conf->endpoint, ep);
+	l->connected = true;
+	l->connect_err = 0;
+	return 0;
+}
+
 /* Allow and connect the peers of the current federation view. */
 static int
 setup_links(struct daemon *d)
@@ -419,15 +451,23 @@ setup_links(struct daemon *d)
 			return r;
 		l = &d->links[d->nlinks++];
 		l->node = n;
-		if ((r = transport_connect(d->tp, n->conf->name,
-		    n->conf->endpoint, n->keys.curve_pk)) != 0) {
-			log_warn("peer %s: cannot connect to %s: %s",
-			    n->conf->name, n->conf->endpoint, strerror(-r));
-			continue;
-		}
-		l->connected = true;
+		(void)connect_link(d, l);
 	}
 	return 0;
+}
+
+/* Links whose peer's name could not be resolved, or not be connected. */
+static void
+retry_links(struct daemon *d)
+{
+	size_t i;
+
+	for (i = 0; i < d->nlinks; i++)
+		if (!d->links[i].connected &&
+		    connect_link(d, &d->links[i]) == 0)
+			log_info("peer %s: connected to %s at last",
+			    d->links[i].node->conf->name,
+			    d->links[i].node->conf->endpoint);
 }
 
 /* The directory of an ipc:// endpoint, where its socket is made; "" for
@@ -448,12 +488,14 @@ ipc_dir(char *dir, size_t cap, const char *endpoint)
 /*
  * Confine the node to what it still needs once its key is loaded and its
  * databases are open (sandbox.h): the state directory read-write, the
- * configuration's directory read-only (SIGHUP reads the file again), the
- * directory of an ipc:// listen socket (bound again on SIGHUP), and what
- * the C library reads (/etc, /usr).  Nothing else can be opened
- * afterwards, by this node or by a flaw in a library it uses.  Done
- * before the transport starts ZeroMQ's threads: Landlock confines the
- * calling thread and the threads it starts later, not those already
+ * configuration's directory read-only (SIGHUP reads the file again) and
+ * the directory of an ipc:// listen socket (bound again on SIGHUP).
+ * Nothing else can be opened afterwards, by this node or by a flaw in a
+ * library it uses: logins and host names are asked of the helper started
+ * before the keys were loaded (lookup.h), and what the C library and
+ * jansson would read later (the time zone, the hash seed) is read now.
+ * Done before the transport starts ZeroMQ's threads: Landlock confines
+ * the calling thread and the threads it starts later, not those already
  * running.
  */
 static int
@@ -469,7 +511,7 @@ confine(struct daemon *d)
 		{ ipc,			SANDBOX_SOCKET },
 	};
 	bool required = strcmp(d->conf->sandbox, "required") == 0;
-	const char *what = "/etc and /usr";
+	const char *what = "the rule set";
 	struct sandbox *sb = NULL;
 	size_t i;
 	int r;
@@ -480,7 +522,12 @@ confine(struct daemon *d)
 		    "may");
 		return 0;
 	}
-	if ((r = sandbox_new(&sb)) != 0) {
+	/* No helper: start_lookup() found no usable Landlock. */
+	if (d->lookup == NULL)
+		r = sandbox_abi() < 0 ? sandbox_abi() : -ECHILD;
+	else
+		r = sandbox_new(&sb);
+	if (r != 0) {
 		const char *why = r == -EOPNOTSUPP ?
 		    "this kernel has no Landlock" : r == -EPERM ?
 		    "the Landlock calls are refused (a system call filter?)" :
@@ -504,17 +551,17 @@ confine(struct daemon *d)
 			goto out;
 		}
 	}
-	if ((r = sandbox_allow_system(sb)) != 0)
-		goto out;
+	tzset();
+	ctl_init();
 	if ((r = sandbox_apply(sb)) != 0) {
 		what = "applying the rules";
 		goto out;
 	}
 	util_fmt(d->sandbox, sizeof(d->sandbox), "Landlock ABI %d",
 	    sandbox_version(sb));
-	log_info("sandbox: Landlock ABI %d: read-write %s, read-only %s, "
-	    "/etc and /usr; nothing else", sandbox_version(sb),
-	    d->conf->state_dir, d->conf->dir);
+	log_info("sandbox: Landlock ABI %d: read-write %s, read-only %s; "
+	    "nothing else (names through helper %ld)", sandbox_version(sb),
+	    d->conf->state_dir, d->conf->dir, (long)lookup_pid(d->lookup));
 out:
 	if (r != 0)
 		log_err("sandbox: %s: %s", what, strerror(-r));
@@ -525,9 +572,17 @@ out:
 static int
 open_transport(struct daemon *d)
 {
-	struct transport_opts o = { .listen = d->conf->listen,
+	char listen[TRANSPORT_ENDPOINT_MAX + 1];
+	struct transport_opts o = { .listen = listen,
 	    .heartbeat_ms = (int)d->conf->heartbeat_ms };
 	int r;
+
+	if ((r = lookup_endpoint(d->lookup, d->conf->listen, true, listen,
+	    sizeof(listen))) != 0) {
+		log_err("cannot listen on %s: %s", d->conf->listen,
+		    strerror(-r));
+		return r;
+	}
 
 	memcpy(o.public_key, identity_curve_pk(d->id), TRANSPORT_KEY_BYTES);
 	memcpy(o.secret_key, identity_curve_sk(d->id), TRANSPORT_KEY_BYTES);
@@ -544,22 +599,41 @@ open_transport(struct daemon *d)
 	return setup_links(d);
 }
 
+/*
+ * Before the node confines itself: the helper that answers the name
+ * services from outside the sandbox (forked before the keys are loaded,
+ * so that it holds none; lookup.h), and control_group's gid (set once).
+ */
 static int
-open_control(struct daemon *d)
+start_lookup(struct daemon *d)
 {
-	gid_t gid = (gid_t)-1;
+	struct group *g;
 	int r;
 
+	d->ctl_gid = (gid_t)-1;
 	if (d->conf->control_group[0] != '\0') {
-		struct group *g = getgrnam(d->conf->control_group);
-
-		if (g == NULL) {
+		if ((g = getgrnam(d->conf->control_group)) == NULL) {
 			log_err("control_group '%s': no such group",
 			    d->conf->control_group);
 			return -ENOENT;
 		}
-		gid = g->gr_gid;
+		d->ctl_gid = g->gr_gid;
 	}
+	/* Without Landlock the node asks the name services itself. */
+	if (strcmp(d->conf->sandbox, "off") == 0 || sandbox_abi() < 0)
+		return 0;
+	if ((r = lookup_start(&d->lookup)) != 0)
+		log_err("cannot start the name service helper: %s",
+		    strerror(-r));
+	return r;
+}
+
+static int
+open_control(struct daemon *d)
+{
+	gid_t gid = d->ctl_gid;
+	int r;
+
 	if (snprintf(d->ctl_path, sizeof(d->ctl_path), "%s/%s",
 	    d->conf->state_dir, CTL_SOCKET_NAME) >= (int)sizeof(d->ctl_path))
 		return -ENAMETOOLONG;
@@ -812,6 +886,8 @@ run(struct daemon *d)
 		if (daemon_now() != last_expiry) {
 			last_expiry = daemon_now();
 			peer_expire(d);
+			if (last_expiry % DAEMON_RECONNECT_S == 0)
+				retry_links(d);
 		}
 		if (!(d->deferred = round_deferrable(d)))
 			round_commit(d);
@@ -861,6 +937,7 @@ shutdown_node(struct daemon *d, bool started)
 		unlink(d->ctl_path);
 	}
 	transport_free(&d->tp);
+	lookup_stop(&d->lookup);
 	if (d->audit != NULL)
 		audit_close(d->audit);
 	store_close(&d->store);
@@ -945,7 +1022,8 @@ main(int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	umask(0077);
 
-	if ((r = load_identity(&d)) != 0 || (r = open_databases(&d)) != 0 ||
+	if ((r = start_lookup(&d)) != 0 ||
+	    (r = load_identity(&d)) != 0 || (r = open_databases(&d)) != 0 ||
 	    (r = confine(&d)) != 0 || (r = open_transport(&d)) != 0 ||
 	    (r = open_control(&d)) != 0) {
 		shutdown_node(&d, false);

@@ -24,6 +24,7 @@
 #include "node/conf.h"
 #include "node/ctl.h"
 #include "node/fed.h"
+#include "node/lookup.h"
 #include "node/store.h"
 #include "node/transport.h"
 #include "node/util.h"
@@ -43,6 +44,9 @@
  */
 #define DAEMON_DEFER_MS		20
 #define DAEMON_DEFER_EVENTS	(DAEMON_BATCH_MAX / 4)
+
+/* How often a peer whose host name did not resolve is tried again. */
+#define DAEMON_RECONNECT_S	30
 
 /* An audit event with room for the strings it points to. */
 struct devent {
@@ -72,6 +76,7 @@ struct devent {
 struct link {
 	const struct fed_node	*node;
 	bool			 connected;	/* transport_connect done */
+	int			 connect_err;	/* why not, logged once */
 	bool			 up;		/* CURVE handshake done */
 	int64_t			 last_contact;	/* Unix seconds, 0 never */
 	int64_t			 retry_at_ms;	/* not before, after EAGAIN */
@@ -127,7 +132,10 @@ struct daemon {
 	struct store		*store;
 	struct audit		*audit;
 	struct transport	*tp;
+	struct lookup		*lookup;	/* names, outside the sandbox;
+						 * NULL: asked in-process */
 	int			 ctl_fd;
+	gid_t			 ctl_gid;	/* control_group, or -1 */
 	char			 ctl_path[CONF_PATH_MAX];
 	struct client		 clients[DAEMON_CLIENTS_MAX];
 	struct link		*links;

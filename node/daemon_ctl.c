@@ -10,7 +10,6 @@
 #include <sys/statvfs.h>
 
 #include <errno.h>
-#include <pwd.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1174,19 +1173,19 @@ op_audit(struct req *q)
 
 /* ------------------------------------------------------------- dispatch */
 
-/* The caller's login from the kernel-reported uid. */
+/* The caller's login from the kernel-reported uid ("" when unknown). */
 static void
 identify(struct daemon *d, struct client *c)
 {
-	struct passwd pw, *res = NULL;
-	char buf[1024];
+	int r;
 
 	if (c->login[0] != '\0')
 		return;
-	if (getpwuid_r(c->uid, &pw, buf, sizeof(buf), &res) == 0 &&
-	    res != NULL && strlen(pw.pw_name) <= STORE_NAME_MAX)
-		snprintf(c->login, sizeof(c->login), "%s", pw.pw_name);
-	(void)d;
+	r = lookup_login(d->lookup, c->uid, c->login, sizeof(c->login));
+	if (r != 0 && r != -ENOENT)
+		log_warn("control: cannot name uid %u: %s%s", (unsigned)c->uid,
+		    strerror(-r), r == -EPIPE ? " (the name service helper "
+		    "has gone: restart valised)" : "");
 }
 
 static void

@@ -65,18 +65,12 @@ struct sandbox {
 };
 
 /*
- * What the C library and the libraries below it read while the node runs
- * (found with strace over the test suite): /etc for the user database,
- * nsswitch.conf, the resolver's files, protocols and the time zone; /usr
- * and /lib* for what is loaded on demand (NSS modules, zoneinfo, character
- * set converters, OpenSSL's providers); the CPU count that glibc reads for
- * get_nprocs(); /dev/urandom, read by jansson to seed its hash function
- * at the first control request (without it, it falls back to the time and
- * the pid: a predictable seed, open to hash flooding).
+ * What the C library's name services read (lookup.h): /etc for the user
+ * database, nsswitch.conf and the resolver's files; /usr and /lib* for
+ * the NSS modules they load on demand (sssd, LDAP, systemd).
  */
 static const char *const system_paths[] = {
-	"/etc", "/usr", "/lib", "/lib64", "/sys/devices/system/cpu",
-	"/dev/urandom",
+	"/etc", "/usr", "/lib", "/lib64",
 };
 
 int
@@ -132,6 +126,11 @@ sandbox_new(struct sandbox **out)
 	if (sb->fd < 0) {
 		ret = -errno;
 		free(sb);
+		return ret;
+	}
+	if (SANDBOX_PROC_READABLE &&
+	    (ret = sandbox_allow(sb, "/proc", SANDBOX_READ)) != 0) {
+		sandbox_free(&sb);
 		return ret;
 	}
 	*out = sb;
@@ -193,8 +192,6 @@ sandbox_allow_system(struct sandbox *sb)
 		if (r != 0 && r != -ENOENT)
 			return r;
 	}
-	if (SANDBOX_PROC_READABLE)
-		return sandbox_allow(sb, "/proc", SANDBOX_READ);
 	return 0;
 }
 

@@ -8,7 +8,8 @@
  * and child created afterwards and cannot be lifted.
  *
  * Usage: sandbox_new(), one sandbox_allow() per directory the process
- * still needs (sandbox_allow_system() for what the C library reads), then
+ * still needs (sandbox_allow_system() for what the C library's name
+ * services read: the helper of lookup.h, not the node itself), then
  * sandbox_apply() while the process has a single thread: Landlock confines
  * the calling thread only, and threads started later inherit it.
  *
@@ -23,8 +24,8 @@
 /*
  * LeakSanitizer reads /proc/PID/task and /proc/PID/maps when the process
  * exits, and AddressSanitizer /proc/self/maps when it reports: in a
- * sanitizer build (make check-asan) sandbox_allow_system() lets /proc be
- * read too.  Never in a normal build.
+ * sanitizer build (make check-asan) every rule set lets /proc be read
+ * (sandbox_new()).  Never in a normal build.
  */
 #if defined(__SANITIZE_ADDRESS__)
 #define SANDBOX_PROC_READABLE	1
@@ -50,7 +51,8 @@ struct sandbox;
 int	sandbox_abi(void);
 
 /*
- * A new, empty rule set on the best ABI available.  0 and an owned
+ * A new rule set on the best ABI available, empty but for /proc in a
+ * sanitizer build.  0 and an owned
  * *out (free with sandbox_free); -EOPNOTSUPP without Landlock, or another
  * -errno.
  */
@@ -67,15 +69,12 @@ int	sandbox_allow(struct sandbox *sb, const char *path,
 	    enum sandbox_access access) __attribute__((warn_unused_result));
 
 /*
- * Allow, read-only, what the C library reads while the process runs:
- * /etc (the user database for getpwuid_r, nsswitch.conf, the resolver's
- * files, the time zone); /usr, /lib and /lib64 where they exist (NSS
- * modules, character set converters, zoneinfo, OpenSSL's providers, all
- * loaded on demand); /sys/devices/system/cpu (get_nprocs); /dev/urandom;
- * /proc when SANDBOX_PROC_READABLE.
- * Whole directories rather than their files: Landlock ties a rule to an
- * inode, and useradd, editors and DHCP clients replace these files with
- * new ones.  0 or -errno.
+ * Allow, read-only, what the C library's name services read (the user
+ * database, nsswitch.conf, the resolver's files, /etc/hosts): /etc, and
+ * /usr, /lib and /lib64 where they exist (the NSS modules they load on
+ * demand).  Whole directories rather than their files: Landlock ties a
+ * rule to an inode, and useradd, editors and DHCP clients replace these
+ * files with new ones.  0 or -errno.
  */
 int	sandbox_allow_system(struct sandbox *sb)
 	    __attribute__((warn_unused_result));

@@ -9,11 +9,16 @@
 #     no core dumps, not dumpable;
 #   the running daemon cannot open files outside its state and
 #     configuration directories (Landlock): its configuration's
-#     directory is swapped for a symbolic link to its key directory, or
-#     to another directory, and a SIGHUP reload is refused with EACCES
-#     although the file modes let its user read the file;
-#   it still works: status, a message each way with a second node, a
-#     SIGHUP reload after the file was replaced, a new Unix account;
+#     directory is swapped for a symbolic link to its key directory, to
+#     another directory, or to one in /etc or /usr, and a SIGHUP reload
+#     is refused with EACCES although the file modes let its user read
+#     the file;
+#   its name service helper (node/lookup.h) is another process of the
+#     same user, with no capabilities, no_new_privs, not dumpable, and
+#     nothing open but its socket: no store, no audit log, no key;
+#   it still works: status, a message each way with a second node that
+#     it reaches by host name (resolved by the helper), a SIGHUP reload
+#     after the file was replaced, a new Unix account;
 #   systemd is told READY=1 and STOPPING=1; kill -SEGV leaves no core.
 # Seccomp=2 comes from the unit's SystemCallFilter=, which only systemd
 # applies: `systemd-analyze verify` checks the unit here, and
@@ -130,6 +135,9 @@ fed_link NODE-A NODE-B
 for n in NODE-A NODE-B; do
 	fed_user $n root "BE:SECRET+NATO:SECRET" BEL NATO officer,auditor
 done
+# A reaches B by host name: the confined node cannot read /etc/hosts,
+# its helper resolves the name for it.
+fed_endpoint NODE-A NODE-B "tcp://localhost:$(cat "$FED/NODE-B/port")"
 fed_write
 
 # A is laid out like a package: the configuration alone in its directory,
@@ -237,6 +245,24 @@ ok $? "systemd is told READY=1 from inside the sandbox"
 grep -q "sandbox: Landlock ABI" "$ALOG"
 ok $? "its log says it confined itself"
 
+# --- its name service helper -----------------------------------------------------
+
+helper=$(sed -n 's/.*names through helper \([0-9][0-9]*\).*/\1/p' "$ALOG" | tail -n 1)
+hst="/proc/${helper:-0}/status"
+is "$(awk '/^PPid:/ { print $2 }' "$hst" 2>/dev/null)" "$pid" \
+    "its name service helper (PID ${helper:-none}) is the node's child"
+is "$(awk '/^Uid:/ { print $2, $3, $4, $5 }' "$hst" 2>/dev/null)" \
+    "$uid $uid $uid $uid" "the helper runs as $U"
+is "$(awk '/^CapEff:/ { print $2 }' "$hst" 2>/dev/null)$(awk '/^CapBnd:/ { print $2 }' "$hst" 2>/dev/null)" \
+    0000000000000000""0000000000000000 "with no capability"
+is "$(awk '/^NoNewPrivs:/ { print $2 }' "$hst" 2>/dev/null)" 1 \
+    "and NoNewPrivs: 1"
+is "$(stat -c %u "/proc/${helper:-0}/environ" 2>/dev/null)" 0 \
+    "not dumpable either"
+is "$(for f in "/proc/${helper:-0}"/fd/*; do
+	case ${f##*/} in [012]) ;; *) readlink "$f" | sed 's/:.*//' ;; esac
+    done)" socket "it holds nothing but its socket: no store, audit log or key"
+
 # --- it works -------------------------------------------------------------------
 
 run v NODE-A status
@@ -258,6 +284,8 @@ is "$rc" 0 "B sends to A"
 id2=$out
 wait_for 20 sh -c "\"\$VALISE\" inbox -c \"$A/valise.conf\" --json | grep -q ${id2:-NOID}"
 ok $? "A receives it"
+grep -q "peer NODE-B: tcp://localhost:[0-9]* is tcp://127.0.0.1:" "$ALOG"
+ok $? "A found B by host name, through its helper"
 run v NODE-A read "${id2:-NOID}"
 is "$rc" 0 "A verifies, decrypts and shows it"
 like "$out" "from B, to the confined node" "with its body"
@@ -287,8 +315,16 @@ ok $? "SIGHUP: the node reloads its configuration file, replaced by sed -i"
 # The same path now leads elsewhere: the configuration's directory is
 # moved away and a symbolic link to another directory takes its name.
 # The node's user may read the file there; the node may not.
+# In /etc and /usr too: the system's files are not the node's either.
+ETCD=/etc/valise-t-privileges.$$
+USRD=/usr/local/share/valise-t-privileges.$$
+TAP_CLEANUP="rm -rf '$ETCD' '$USRD'; $TAP_CLEANUP"
+for d in "$ETCD" "$USRD"; do
+	mkdir -p "$d" && cp "$T/outside/valise.conf" "$d/" &&
+	    chmod 0755 "$d" && chmod 0644 "$d/valise.conf"
+done
 mv "$A" "$A.real"
-for d in "$AK" "$T/outside"; do
+for d in "$AK" "$T/outside" "$ETCD" "$USRD"; do
 	ln -s "$d" "$A"
 	setpriv --reuid="$uid" --regid="$gid" --clear-groups \
 	    cat "$A/valise.conf" >/dev/null 2>&1

@@ -17,9 +17,10 @@
 # ends the namespaces, and the test's cgroup is removed.
 #
 # Then /proc/MAINPID/status: the unit's user, no capabilities,
-# NoNewPrivs 1, Seccomp 2, no core dumps; the node works; and it cannot
-# read a configuration outside its own directory (and the system's /etc,
-# /usr, /lib: node/sandbox.c) although its user may.
+# NoNewPrivs 1, Seccomp 2, no core dumps; its name service helper
+# (node/lookup.h) likewise; the node works; and it cannot read a
+# configuration outside its own directory, in /etc either, although its
+# user may.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/fedlib.sh"
 
@@ -208,6 +209,20 @@ like "$(in_ns grep '^Max core file size' "/proc/${pid:-0}/limits")" \
 is "$(in_ns stat -c %u "/proc/${pid:-0}/environ")" 0 \
     "not dumpable: /proc/$pid belongs to root, not to valise"
 
+# --- its name service helper, in the same unit ----------------------------------
+
+helper=$(in_ns pgrep -P "${pid:-0}" -x valised | head -n 1)
+hst=$(in_ns cat "/proc/${helper:-0}/status" 2>/dev/null)
+ok "$([ -n "$helper" ]; echo $?)" "the node has one child, its name service helper (${helper:-none})"
+is "$(printf '%s\n' "$hst" | awk '/^Uid:/ { print $2, $3, $4, $5 }')" \
+    "$uid $uid $uid $uid" "the helper runs as valise"
+is "$(printf '%s\n' "$hst" | awk '/^CapEff:/ { print $2 }')" \
+    0000000000000000 "with no capability"
+is "$(printf '%s\n' "$hst" | awk '/^NoNewPrivs:/ { print $2 }')" 1 \
+    "NoNewPrivs: 1"
+is "$(printf '%s\n' "$hst" | awk '/^Seccomp:/ { print $2 }')" 2 \
+    "Seccomp: 2, the unit's filter"
+
 # --- it works, confined -----------------------------------------------------------
 
 run in_ns "$VALISE" status -c $CONF
@@ -253,12 +268,12 @@ ok $? "systemctl reload: ExecReload checks the file, then the node reloads it"
 
 # /etc/valise becomes a symbolic link to a directory the node's user may
 # read: the configuration there is refused (EACCES) although its mode
-# lets valise read it.  The node may read /etc, /usr and /lib (the C
-# library's files; node/sandbox.c), so these directories are elsewhere.
-# The ExecReload check is not confined and would pass: SIGHUP goes
-# straight to the node.
+# lets valise read it, in /etc too (its helper reads the user database
+# and the resolver's files for it).  /usr is the host's in this
+# namespace: tests/privileges.t tries it.  The ExecReload check is not
+# confined and would pass: SIGHUP goes straight to the node.
 in_ns mv /etc/valise /etc/valise.real
-for d in /var/lib/valise-outside /run/valise-outside; do
+for d in /var/lib/valise-outside /run/valise-outside /etc/valise-outside; do
 	in_ns sh -c "mkdir -m 0755 $d &&
 	    install -o root -g valise -m 0640 /etc/valise.real/valise.conf $d/ &&
 	    ln -s $d /etc/valise"
