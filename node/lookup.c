@@ -8,6 +8,14 @@
  * still checks every request (exact size, known kind, the name
  * NUL-terminated within its field) and leaves on the first malformed one,
  * and the node checks every answer the same way.
+ *
+ * A login is answered at once, from the user database.  A host name may
+ * take a resolver many seconds (a name server that does not answer), so
+ * the helper hands it to a child of its own, at most
+ * LOOKUP_RESOLVERS_MAX at a time, and keeps answering logins; the node
+ * asks for a host without waiting (lookup_endpoint_ask) and collects the
+ * answer later, which may arrive after answers to later questions: those
+ * wait in a small stash until asked for.
  */
 #include <sys/prctl.h>
 #include <sys/socket.h>
@@ -38,10 +46,17 @@
 /* getpwuid_r's buffer; an account whose entry is larger is not found. */
 #define LOOKUP_PWBUF_MAX	16384
 
+/* Host names being resolved at once, each by a child of the helper. */
+#define LOOKUP_RESOLVERS_MAX	4
+/* Answers the node has received but not yet collected. */
+#define LOOKUP_STASH_MAX	16
+
 struct lookup {
-	int		fd;	/* -1 once the helper has gone */
-	pid_t		pid;
-	uint32_t	seq;
+	int			fd;	/* -1 once the helper has gone */
+	pid_t			pid;
+	uint32_t		seq;
+	struct lookup_answer	stash[LOOKUP_STASH_MAX];
+	size_t			nstash;
 };
 
 /* ------------------------------------------------------- the answers */
@@ -129,6 +144,31 @@ lookup_parse(const void *buf, size_t len, struct lookup_request *q)
 	return 0;
 }
 
+/* A child resolves host, answers on fd and leaves; -EBUSY at the cap. */
+static int
+resolve_apart(int fd, const struct lookup_request *q, int *running)
+{
+	struct lookup_answer a;
+	pid_t pid;
+
+	while (*running > 0 && waitpid(-1, NULL, WNOHANG) > 0)
+		(*running)--;
+	if (*running >= LOOKUP_RESOLVERS_MAX)
+		return -EBUSY;
+	if ((pid = fork()) < 0)
+		return -errno;
+	if (pid > 0) {
+		(*running)++;
+		return 0;
+	}
+	memset(&a, 0, sizeof(a));
+	a.seq = q->seq;
+	a.kind = q->kind;
+	a.err = answer_host(q->name, a.text, sizeof(a.text));
+	send(fd, &a, sizeof(a), MSG_NOSIGNAL);
+	_exit(0);
+}
+
 int
 lookup_serve(int fd)
 {
@@ -136,6 +176,7 @@ lookup_serve(int fd)
 	uint8_t in[sizeof(struct lookup_request) + 1];
 	struct lookup_request q;
 	struct lookup_answer a;
+	int running = 0;
 	ssize_t n;
 
 	for (;;) {
@@ -155,8 +196,8 @@ lookup_serve(int fd)
 		if (q.kind == LOOKUP_LOGIN)
 			a.err = answer_login((uid_t)q.uid, a.text,
 			    sizeof(a.text));
-		else
-			a.err = answer_host(q.name, a.text, sizeof(a.text));
+		else if ((a.err = resolve_apart(fd, &q, &running)) == 0)
+			continue;	/* its child answers */
 		if (send(fd, &a, sizeof(a), MSG_NOSIGNAL) != (ssize_t)sizeof(a))
 			return -errno;
 	}
@@ -215,76 +256,130 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* The helper's answer to seq (kind), within LOOKUP_TIMEOUT_MS. */
+/* The helper has gone, or said something it never says: stop asking. */
 static int
-receive(struct lookup *lk, uint32_t seq, uint32_t kind,
-    struct lookup_answer *a)
+hang_up(struct lookup *lk, int r)
+{
+	if (lk->fd >= 0)
+		close(lk->fd);
+	lk->fd = -1;
+	return r;
+}
+
+/* Take a stashed answer to seq: 0 with *a, or -ENOENT. */
+static int
+unstash(struct lookup *lk, uint32_t seq, struct lookup_answer *a)
+{
+	size_t i;
+
+	for (i = 0; i < lk->nstash; i++)
+		if (lk->stash[i].seq == seq) {
+			*a = lk->stash[i];
+			memmove(&lk->stash[i], &lk->stash[i + 1],
+			    (lk->nstash - i - 1) * sizeof(lk->stash[0]));
+			lk->nstash--;
+			return 0;
+		}
+	return -ENOENT;
+}
+
+/* Keep an answer for later; the oldest goes when the stash is full (its
+ * question was abandoned: the caller gave up, or reloaded). */
+static void
+stash(struct lookup *lk, const struct lookup_answer *a)
+{
+	if (lk->nstash == LOOKUP_STASH_MAX) {
+		memmove(&lk->stash[0], &lk->stash[1],
+		    (LOOKUP_STASH_MAX - 1) * sizeof(lk->stash[0]));
+		lk->nstash--;
+	}
+	lk->stash[lk->nstash++] = *a;
+}
+
+/*
+ * The answer to seq: from the stash, or read from the helper, stashing
+ * the answers to other questions, waiting at most wait_ms (0: not at
+ * all).  0 with *a; -EAGAIN when it has not come yet; -EPIPE or -EPROTO
+ * when the helper has gone or misspoke (it is not asked again).
+ */
+static int
+receive(struct lookup *lk, uint32_t seq, int wait_ms, struct lookup_answer *a)
 {
 	union {
 		struct lookup_answer	a;
 		uint8_t			raw[sizeof(struct lookup_answer) + 1];
 	} in;
-	int64_t deadline = now_ms() + LOOKUP_TIMEOUT_MS;
+	int64_t deadline = now_ms() + wait_ms;
 	struct pollfd pfd = { .fd = lk->fd, .events = POLLIN };
 	ssize_t n;
-	int left;
+	int left, r;
 
-	for (;;) {
-		if ((left = (int)(deadline - now_ms())) <= 0)
-			return -ETIMEDOUT;
-		if (poll(&pfd, 1, left) < 0) {
-			if (errno == EINTR)
-				continue;
-			return -errno;
-		}
-		if (!(pfd.revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		n = recv(lk->fd, in.raw, sizeof(in.raw), MSG_DONTWAIT);
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		if (n <= 0)
-			return -EPIPE;
-		if ((size_t)n != sizeof(in.a))
-			return -EPROTO;
-		/* A late answer to a question that timed out. */
-		if (in.a.seq != seq)
-			continue;
-		if (in.a.kind != kind || in.a.err > 0 || in.a.err < -4095 ||
-		    memchr(in.a.text, '\0', sizeof(in.a.text)) == NULL)
-			return -EPROTO;
-		*a = in.a;
+	if (unstash(lk, seq, a) == 0)
 		return 0;
+	if (lk->fd < 0)
+		return -EPIPE;
+	for (;;) {
+		n = recv(lk->fd, in.raw, sizeof(in.raw), MSG_DONTWAIT);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0 && errno == EAGAIN) {
+			if ((left = (int)(deadline - now_ms())) <= 0)
+				return -EAGAIN;
+			if ((r = poll(&pfd, 1, left)) < 0 && errno != EINTR)
+				return -errno;
+			continue;
+		}
+		if (n <= 0)
+			return hang_up(lk, -EPIPE);
+		if ((size_t)n != sizeof(in.a) || in.a.err > 0 ||
+		    in.a.err < -4095 ||
+		    memchr(in.a.text, '\0', sizeof(in.a.text)) == NULL)
+			return hang_up(lk, -EPROTO);
+		if (in.a.seq == seq) {
+			*a = in.a;
+			return 0;
+		}
+		stash(lk, &in.a);
 	}
 }
 
-/* Ask the helper; on a broken conversation it is no longer asked. */
+/* Send a question; its number in *seq. */
 static int
 ask(struct lookup *lk, uint32_t kind, uid_t uid, const char *name,
-    char *out, size_t cap)
+    uint32_t *seq)
 {
 	struct lookup_request q;
-	struct lookup_answer a;
 	int r;
 
 	if (lk->fd < 0)
 		return -EPIPE;
 	memset(&q, 0, sizeof(q));
 	q.seq = ++lk->seq;
+	if (q.seq == 0)		/* 0 is the helper's READY */
+		q.seq = ++lk->seq;
 	q.kind = kind;
 	q.uid = (uint32_t)uid;
 	if (name != NULL && (r = copy_text(q.name, sizeof(q.name), name)) != 0)
 		return r;
-	if (send(lk->fd, &q, sizeof(q), MSG_NOSIGNAL) != (ssize_t)sizeof(q))
-		r = errno == EPIPE || errno == ECONNRESET ? -EPIPE : -errno;
-	else
-		r = receive(lk, q.seq, kind, &a);
-	if (r == -EPIPE || r == -EPROTO) {
-		close(lk->fd);
-		lk->fd = -1;
+	if (send(lk->fd, &q, sizeof(q), MSG_NOSIGNAL | MSG_DONTWAIT) !=
+	    (ssize_t)sizeof(q)) {
+		if (errno == EAGAIN)
+			return -EAGAIN;
+		return hang_up(lk, errno == EPIPE || errno == ECONNRESET ?
+		    -EPIPE : -errno);
 	}
-	if (r != 0)
-		return r;
-	return a.err != 0 ? a.err : copy_text(out, cap, a.text);
+	*seq = q.seq;
+	return 0;
+}
+
+/* The text of an answer to a question of kind: 0, or its error. */
+static int
+answer_text(const struct lookup_answer *a, uint32_t kind, char *out,
+    size_t cap)
+{
+	if (a->kind != kind)
+		return -EPROTO;
+	return a->err != 0 ? a->err : copy_text(out, cap, a->text);
 }
 
 int
@@ -316,11 +411,11 @@ lookup_start(struct lookup **out)
 	}
 	close(sv[1]);
 	lk->fd = sv[0];
-	if ((r = receive(lk, 0, LOOKUP_READY, &a)) == 0)
-		r = a.err;
+	if ((r = receive(lk, 0, LOOKUP_TIMEOUT_MS, &a)) == 0)
+		r = a.kind == LOOKUP_READY ? a.err : -EPROTO;
 	if (r != 0) {
 		lookup_stop(&lk);
-		return r == -EPIPE ? -EOPNOTSUPP : r;
+		return r == -EPIPE ? -EOPNOTSUPP : r == -EAGAIN ? -ETIMEDOUT : r;
 	}
 	*out = lk;
 	return 0;
@@ -335,53 +430,133 @@ lookup_pid(const struct lookup *lk)
 int
 lookup_login(struct lookup *lk, uid_t uid, char *login, size_t cap)
 {
+	struct lookup_answer a;
+	uint32_t seq;
+	int r;
+
 	if (cap == 0)
 		return -EINVAL;
 	login[0] = '\0';
 	if (lk == NULL)
 		return answer_login(uid, login, cap);
-	return ask(lk, LOOKUP_LOGIN, uid, NULL, login, cap);
+	if ((r = ask(lk, LOOKUP_LOGIN, uid, NULL, &seq)) != 0 ||
+	    (r = receive(lk, seq, LOOKUP_TIMEOUT_MS, &a)) != 0)
+		return r == -EAGAIN ? -ETIMEDOUT : r;
+	return answer_text(&a, LOOKUP_LOGIN, login, cap);
+}
+
+/*
+ * Where the host of a tcp:// endpoint is: it starts at *pre and its ":"
+ * at *colon (after a "SOURCE;" prefix).  1 when it is a name to resolve
+ * into host; 0 when the endpoint is to be used as it is; -EINVAL or
+ * -ENAMETOOLONG.
+ */
+static int
+split(const char *endpoint, bool bind, char *host, size_t *pre,
+    const char **colon)
+{
+	const char *target, *semi;
+	struct in_addr in;
+	size_t len;
+
+	if (strncmp(endpoint, "tcp://", 6) != 0)
+		return 0;
+	target = endpoint + 6;
+	if ((semi = strchr(target, ';')) != NULL)
+		target = semi + 1;
+	if ((*colon = strrchr(target, ':')) == NULL || *colon == target)
+		return -EINVAL;
+	if ((len = (size_t)(*colon - target)) > LOOKUP_NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(host, target, len);
+	host[len] = '\0';
+	*pre = (size_t)(target - endpoint);
+	return !(host[0] == '[' || strcmp(host, "*") == 0 ||
+	    inet_pton(AF_INET, host, &in) == 1 ||
+	    (bind && if_nametoindex(host) != 0));
+}
+
+/* The endpoint with its host replaced by addr. */
+static int
+join(const char *endpoint, size_t pre, const char *addr, const char *colon,
+    char *out, size_t cap)
+{
+	int n;
+
+	n = snprintf(out, cap, "%.*s%s%s", (int)pre, endpoint, addr, colon);
+	if (n < 0 || (size_t)n >= cap) {
+		out[0] = '\0';
+		return -ENAMETOOLONG;
+	}
+	return 0;
+}
+
+int
+lookup_endpoint_ask(struct lookup *lk, const char *endpoint, bool bind,
+    char *out, size_t cap, uint32_t *ticket)
+{
+	char host[LOOKUP_NAME_MAX + 1], addr[LOOKUP_NAME_MAX + 1];
+	const char *colon = NULL;
+	size_t pre = 0;
+	int r;
+
+	*ticket = 0;
+	if (cap == 0)
+		return -EINVAL;
+	out[0] = '\0';
+	if ((r = split(endpoint, bind, host, &pre, &colon)) <= 0)
+		return r < 0 ? r : copy_text(out, cap, endpoint);
+	if (lk != NULL)
+		return (r = ask(lk, LOOKUP_HOST, 0, host, ticket)) == 0 ?
+		    -EINPROGRESS : r;
+	if ((r = answer_host(host, addr, sizeof(addr))) != 0)
+		return r;
+	return join(endpoint, pre, addr, colon, out, cap);
+}
+
+/* The answer to ticket, waiting up to wait_ms, as an endpoint. */
+static int
+take(struct lookup *lk, uint32_t ticket, int wait_ms, const char *endpoint,
+    char *out, size_t cap)
+{
+	char host[LOOKUP_NAME_MAX + 1], addr[LOOKUP_NAME_MAX + 1];
+	struct lookup_answer a;
+	const char *colon = NULL;
+	size_t pre = 0;
+	int r;
+
+	if (cap == 0)
+		return -EINVAL;
+	out[0] = '\0';
+	if (lk == NULL || ticket == 0)
+		return -EINVAL;
+	if ((r = receive(lk, ticket, wait_ms, &a)) != 0 ||
+	    (r = answer_text(&a, LOOKUP_HOST, addr, sizeof(addr))) != 0 ||
+	    (r = split(endpoint, false, host, &pre, &colon)) < 0)
+		return r;
+	return join(endpoint, pre, addr, colon, out, cap);
+}
+
+int
+lookup_endpoint_take(struct lookup *lk, uint32_t ticket,
+    const char *endpoint, char *out, size_t cap)
+{
+	return take(lk, ticket, 0, endpoint, out, cap);
 }
 
 int
 lookup_endpoint(struct lookup *lk, const char *endpoint, bool bind,
     char *out, size_t cap)
 {
-	char host[LOOKUP_NAME_MAX + 1], addr[LOOKUP_NAME_MAX + 1];
-	const char *target, *colon, *semi;
-	struct in_addr in;
-	size_t len;
-	int n, r;
+	uint32_t ticket;
+	int r;
 
-	if (cap == 0)
-		return -EINVAL;
-	out[0] = '\0';
-	if (strncmp(endpoint, "tcp://", 6) != 0)
-		return copy_text(out, cap, endpoint);
-	target = endpoint + 6;
-	if ((semi = strchr(target, ';')) != NULL)
-		target = semi + 1;
-	if ((colon = strrchr(target, ':')) == NULL || colon == target)
-		return -EINVAL;
-	if ((len = (size_t)(colon - target)) > LOOKUP_NAME_MAX)
-		return -ENAMETOOLONG;
-	memcpy(host, target, len);
-	host[len] = '\0';
-	if (host[0] == '[' || strcmp(host, "*") == 0 ||
-	    inet_pton(AF_INET, host, &in) == 1 ||
-	    (bind && if_nametoindex(host) != 0))
-		return copy_text(out, cap, endpoint);
-	r = lk == NULL ? answer_host(host, addr, sizeof(addr)) :
-	    ask(lk, LOOKUP_HOST, 0, host, addr, sizeof(addr));
-	if (r != 0)
-		return r;
-	n = snprintf(out, cap, "%.*s%s%s", (int)(target - endpoint), endpoint,
-	    addr, colon);
-	if (n < 0 || (size_t)n >= cap) {
-		out[0] = '\0';
-		return -ENAMETOOLONG;
-	}
-	return 0;
+	r = lookup_endpoint_ask(lk, endpoint, bind, out, cap, &ticket);
+	if (r == -EINPROGRESS &&
+	    (r = take(lk, ticket, LOOKUP_TIMEOUT_MS, endpoint, out, cap)) ==
+	    -EAGAIN)
+		r = -ETIMEDOUT;
+	return r;
 }
 
 void

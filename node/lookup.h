@@ -13,10 +13,12 @@
  * Instead, lookup_start() forks a helper before the node loads its keys,
  * so that the helper holds no secret.  The helper keeps only its end of a
  * socket pair (and standard error), confines itself to reading the
- * system's directories (no state, no keys, no configuration, no writes,
- * no programs), and answers these two questions, one fixed-size datagram
- * each way, as OpenSSH's monitor does for its sandboxed child.  It exits
- * when the node closes the socket, dies, or sends anything malformed.
+ * system's directories (no state directory, no writes, no programs), and
+ * answers these two questions, one fixed-size datagram each way, as
+ * OpenSSH's monitor does for its sandboxed child.  It exits when the node
+ * closes the socket, dies, or sends anything malformed.  A host name is
+ * resolved by a child of the helper, so that a name server that does not
+ * answer delays neither logins nor the node.
  *
  * With lk NULL (no sandbox, so no helper) the same calls answer in this
  * process.
@@ -66,9 +68,10 @@ int	lookup_start(struct lookup **out) __attribute__((warn_unused_result));
 pid_t	lookup_pid(const struct lookup *lk);
 
 /*
- * The login of uid into login (cap bytes, NUL-terminated).  0; -ENOENT
- * when no account has that uid; -ENAMETOOLONG when it does not fit;
- * -EPIPE when the helper has gone; -ETIMEDOUT; or another -errno.
+ * The login of uid into login (cap bytes, NUL-terminated), waiting for
+ * the helper (which answers logins at once, never behind a host name).
+ * 0; -ENOENT when no account has that uid; -ENAMETOOLONG when it does not
+ * fit; -EPIPE when the helper has gone; -ETIMEDOUT; or another -errno.
  */
 int	lookup_login(struct lookup *lk, uid_t uid, char *login, size_t cap)
 	    __attribute__((warn_unused_result));
@@ -78,10 +81,24 @@ int	lookup_login(struct lookup *lk, uid_t uid, char *login, size_t cap)
  * only family the transport uses), for a confined process whose own
  * resolver can no longer read its files.  ipc:// endpoints, numeric
  * addresses, "*" and, for a listen endpoint (bind true), interface names
- * are copied unchanged; so is a "SOURCE;" prefix.  0 with out set;
- * -ENOENT for an unknown host; -EINVAL for a malformed endpoint;
- * -ENAMETOOLONG when out is too small; or what lookup_login returns.
+ * are copied unchanged; so is a "SOURCE;" prefix.
+ *
+ * lookup_endpoint_ask() does not wait: 0 with out set when there is no
+ * name to resolve (or lk is NULL: resolved in this process), or
+ * -EINPROGRESS with *ticket for lookup_endpoint_take(), which answers
+ * -EAGAIN until the helper has answered, then 0 with out set.  Either
+ * may fail with -ENOENT (unknown host), -EAGAIN (the resolver failed for
+ * now), -EBUSY (the helper resolves LOOKUP_RESOLVERS_MAX names already),
+ * -EINVAL (a malformed endpoint), -ENAMETOOLONG (out is too small), or
+ * -EPIPE (the helper has gone).  lookup_endpoint() asks and waits up to
+ * LOOKUP_TIMEOUT_MS (-ETIMEDOUT).
  */
+int	lookup_endpoint_ask(struct lookup *lk, const char *endpoint, bool bind,
+	    char *out, size_t cap, uint32_t *ticket)
+	    __attribute__((warn_unused_result));
+int	lookup_endpoint_take(struct lookup *lk, uint32_t ticket,
+	    const char *endpoint, char *out, size_t cap)
+	    __attribute__((warn_unused_result));
 int	lookup_endpoint(struct lookup *lk, const char *endpoint, bool bind,
 	    char *out, size_t cap) __attribute__((warn_unused_result));
 

@@ -105,6 +105,7 @@ test_serve(void)
 {
 	struct lookup_request root = request(LOOKUP_LOGIN, 0, "");
 	struct lookup_request bad = request(LOOKUP_HOST, 0, "");
+	struct lookup_request host = request(LOOKUP_HOST, 0, "localhost");
 	struct lookup_answer a;
 	uint8_t junk[3] = { 1, 2, 3 };
 	int n;
@@ -116,6 +117,11 @@ test_serve(void)
 	is((long long)a.seq, 7, "carrying the request's number");
 	is(a.err, 0, "no error");
 	is_str(a.text, "root", "uid 0 is root");
+	is(serve(&host, sizeof(host), NULL, 0, &a, &n), 0,
+	    "serve: a host request, then EOF");
+	is(n, 1, "one answer, from the helper's resolver child");
+	ok(a.err == 0 && strcmp(a.text, "127.0.0.1") == 0 &&
+	    a.kind == LOOKUP_HOST, "localhost is 127.0.0.1");
 	is(serve(junk, sizeof(junk), &root, sizeof(root), &a, &n), 2,
 	    "serve: a short datagram ends it (EPROTO)");
 	is(n, 0, "and what follows is not answered");
@@ -232,6 +238,41 @@ test_logins(struct lookup *lk, const char *who)
 	    "%s: a login too long for its buffer", who);
 }
 
+/* Host names without waiting; answers collected out of order. */
+static void
+test_async(struct lookup *lk)
+{
+	char out[64], login[LOOKUP_NAME_MAX + 1];
+	uint32_t t1 = 0, t2 = 0, t0 = 1;
+	int r;
+
+	is(lookup_endpoint_ask(lk, "tcp://127.0.0.1:9", false, out,
+	    sizeof(out), &t0), 0, "ask: a numeric endpoint needs no helper");
+	ok(t0 == 0 && strcmp(out, "tcp://127.0.0.1:9") == 0,
+	    "  and is answered at once, without a ticket");
+	is(lookup_endpoint_ask(lk, "tcp://localhost:1", false, out,
+	    sizeof(out), &t1), -EINPROGRESS, "ask: a host name is in progress");
+	is(lookup_endpoint_ask(lk, "tcp://no-such-host.invalid:2", false, out,
+	    sizeof(out), &t2), -EINPROGRESS, "ask: and another");
+	ok(t1 != 0 && t2 != 0 && t1 != t2, "  with two tickets");
+	is(lookup_login(lk, 0, login, sizeof(login)), 0,
+	    "a login asked meanwhile is answered");
+	is_str(login, "root", "  right");
+	/* The second first: the first waits in the stash. */
+	while ((r = lookup_endpoint_take(lk, t2, "tcp://no-such-host.invalid:2",
+	    out, sizeof(out))) == -EAGAIN)
+		usleep(10000);
+	ok(r == -ENOENT || r == -EAGAIN, "take: the unknown host fails (%d)",
+	    r);
+	while ((r = lookup_endpoint_take(lk, t1, "tcp://localhost:1", out,
+	    sizeof(out))) == -EAGAIN)
+		usleep(10000);
+	is(r, 0, "take: the first answer, collected last");
+	is_str(out, "tcp://127.0.0.1:1", "  is localhost's address");
+	is(lookup_endpoint_take(lk, t1, "tcp://localhost:1", out, sizeof(out)),
+	    -EAGAIN, "take: a ticket is answered once");
+}
+
 static void
 test_helper(void)
 {
@@ -255,6 +296,8 @@ test_helper(void)
 	is_str(value, "1", "no_new_privs is set (Landlock requires it)");
 	test_logins(lk, "helper");
 	test_endpoints(lk, "helper");
+
+	test_async(lk);
 
 	kill(pid, SIGHUP);
 	is(lookup_login(lk, 0, login, sizeof(login)), 0,
