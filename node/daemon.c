@@ -395,32 +395,56 @@ open_databases(struct daemon *d)
 }
 
 /*
- * Connect a link, its peer's host name resolved (lookup.h): at start, on
- * SIGHUP and, while that fails, every DAEMON_RECONNECT_S.  A failure is
- * logged once, not at every retry.
+ * Connect a link, its peer's host name resolved by the helper (lookup.h),
+ * which is asked without waiting: a later call takes the answer.  Tried
+ * at start and on SIGHUP, then every DAEMON_RECONNECT_MS while it fails;
+ * a failure is logged once, not at every try.  0, -EINPROGRESS while the
+ * name is being resolved, or -errno.
  */
 static int
 connect_link(struct daemon *d, struct link *l)
 {
 	const struct fed_node *n = l->node;
+	const char *conf_ep = n->conf->endpoint;
 	char ep[TRANSPORT_ENDPOINT_MAX + 1];
+	int64_t now = daemon_now_ms();
 	int r;
 
-	if ((r = lookup_endpoint(d->lookup, n->conf->endpoint, false, ep,
-	    sizeof(ep))) == 0)
+	if (l->resolving == 0) {
+		r = lookup_endpoint_ask(d->lookup, conf_ep, false, ep,
+		    sizeof(ep), &l->resolving);
+		l->resolve_asked_ms = now;
+	} else {
+		r = lookup_endpoint_take(d->lookup, l->resolving, conf_ep, ep,
+		    sizeof(ep));
+		if (r == -EAGAIN && now - l->resolve_asked_ms <
+		    LOOKUP_TIMEOUT_MS)
+			return -EINPROGRESS;
+		if (r == -EAGAIN)
+			r = -ETIMEDOUT;
+	}
+	if (r == -EINPROGRESS)
+		return r;
+	l->resolving = 0;
+	if (r == 0)
 		r = transport_connect(d->tp, n->conf->name, ep,
 		    n->keys.curve_pk);
 	if (r != 0) {
 		if (r != l->connect_err)
-			log_warn("peer %s: cannot connect to %s: %s%s",
-			    n->conf->name, n->conf->endpoint, strerror(-r),
-			    r == -ENOENT ? " (unknown host)" : "");
+			log_warn("peer %s: cannot connect to %s: %s; trying "
+			    "again every %d s", n->conf->name, conf_ep,
+			    r == -ENOENT ? "unknown host" : r == -EAGAIN ?
+			    "no answer from the name service" : strerror(-r),
+			    DAEMON_RECONNECT_MS / 1000);
 		l->connect_err = r;
+		l->connect_at_ms = now + DAEMON_RECONNECT_MS;
 		return r;
 	}
-	if (strcmp(ep, n->conf->endpoint) != 0)
-		log_info("peer %s: %s is %s", n->conf->name,
-		    n->conf->endpoint, ep);
+	if (strcmp(ep, conf_ep) != 0)
+		log_info("peer %s: %s is %s", n->conf->name, conf_ep, ep);
+	else if (l->connect_err != 0)
+		log_info("peer %s: connecting to %s at last", n->conf->name,
+		    conf_ep);
 	l->connected = true;
 	l->connect_err = 0;
 	return 0;
@@ -456,18 +480,20 @@ setup_links(struct daemon *d)
 	return 0;
 }
 
-/* Links whose peer's name could not be resolved, or not be connected. */
+/* Links whose peer's name is being resolved, or is due to be again. */
 static void
 retry_links(struct daemon *d)
 {
+	int64_t now = daemon_now_ms();
 	size_t i;
 
-	for (i = 0; i < d->nlinks; i++)
-		if (!d->links[i].connected &&
-		    connect_link(d, &d->links[i]) == 0)
-			log_info("peer %s: connected to %s at last",
-			    d->links[i].node->conf->name,
-			    d->links[i].node->conf->endpoint);
+	for (i = 0; i < d->nlinks; i++) {
+		struct link *l = &d->links[i];
+
+		if (!l->connected && (l->resolving != 0 ||
+		    now >= l->connect_at_ms))
+			(void)connect_link(d, l);
+	}
 }
 
 /* The directory of an ipc:// endpoint, where its socket is made; "" for
@@ -886,9 +912,8 @@ run(struct daemon *d)
 		if (daemon_now() != last_expiry) {
 			last_expiry = daemon_now();
 			peer_expire(d);
-			if (last_expiry % DAEMON_RECONNECT_S == 0)
-				retry_links(d);
 		}
+		retry_links(d);
 		if (!(d->deferred = round_deferrable(d)))
 			round_commit(d);
 		else

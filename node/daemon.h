@@ -46,7 +46,7 @@
 #define DAEMON_DEFER_EVENTS	(DAEMON_BATCH_MAX / 4)
 
 /* How often a peer whose host name did not resolve is tried again. */
-#define DAEMON_RECONNECT_S	30
+#define DAEMON_RECONNECT_MS	30000
 
 /* An audit event with room for the strings it points to. */
 struct devent {
@@ -77,6 +77,9 @@ struct link {
 	const struct fed_node	*node;
 	bool			 connected;	/* transport_connect done */
 	int			 connect_err;	/* why not, logged once */
+	int64_t			 connect_at_ms;	/* next try, if not */
+	uint32_t		 resolving;	/* lookup ticket, 0 none */
+	int64_t			 resolve_asked_ms;
 	bool			 up;		/* CURVE handshake done */
 	int64_t			 last_contact;	/* Unix seconds, 0 never */
 	int64_t			 retry_at_ms;	/* not before, after EAGAIN */

@@ -136,8 +136,11 @@ for n in NODE-A NODE-B; do
 	fed_user $n root "BE:SECRET+NATO:SECRET" BEL NATO officer,auditor
 done
 # A reaches B by host name: the confined node cannot read /etc/hosts,
-# its helper resolves the name for it.
+# its helper resolves the name for it.  NODE-X's name resolves nowhere.
 fed_endpoint NODE-A NODE-B "tcp://localhost:$(cat "$FED/NODE-B/port")"
+fed_add NODE-X BEL NATO "BE:SECRET+NATO:SECRET"
+fed_link NODE-A NODE-X
+fed_endpoint NODE-A NODE-X "tcp://valise-t-nowhere.invalid:9"
 fed_write
 
 # A is laid out like a package: the configuration alone in its directory,
@@ -286,6 +289,8 @@ wait_for 20 sh -c "\"\$VALISE\" inbox -c \"$A/valise.conf\" --json | grep -q ${i
 ok $? "A receives it"
 grep -q "peer NODE-B: tcp://localhost:[0-9]* is tcp://127.0.0.1:" "$ALOG"
 ok $? "A found B by host name, through its helper"
+wait_for 20 grep -q "peer NODE-X: cannot connect to tcp://valise-t-nowhere.invalid:9: [a-z ]*; trying again every 30 s" "$ALOG"
+ok $? "a peer whose name does not resolve is logged, to be tried again"
 run v NODE-A read "${id2:-NOID}"
 is "$rc" 0 "A verifies, decrypts and shows it"
 like "$out" "from B, to the confined node" "with its body"
