@@ -9,6 +9,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -71,6 +72,9 @@ struct sandbox {
  */
 static const char *const system_paths[] = {
 	"/etc", "/usr", "/lib", "/lib64",
+};
+static const char *const system_links[] = {
+	"/etc/resolv.conf", "/etc/hosts",
 };
 
 int
@@ -137,6 +141,20 @@ sandbox_new(struct sandbox **out)
 	return 0;
 }
 
+/* Read beneath the directory of what path names now, never "/". */
+static int
+allow_link_dir(struct sandbox *sb, const char *path)
+{
+	char real[PATH_MAX], *slash;
+
+	if (realpath(path, real) == NULL)
+		return -errno;
+	if ((slash = strrchr(real, '/')) == NULL || slash == real)
+		return -EPERM;
+	*slash = '\0';
+	return sandbox_allow(sb, real, SANDBOX_READ);
+}
+
 int
 sandbox_allow(struct sandbox *sb, const char *path,
     enum sandbox_access access)
@@ -158,6 +176,8 @@ sandbox_allow(struct sandbox *sb, const char *path,
 	case SANDBOX_SOCKET:
 		want = FS_SOCKET;
 		break;
+	case SANDBOX_LINK_DIR:
+		return allow_link_dir(sb, path);
 	default:
 		return -EINVAL;
 	}
@@ -190,6 +210,11 @@ sandbox_allow_system(struct sandbox *sb)
 	for (i = 0; i < sizeof(system_paths) / sizeof(system_paths[0]); i++) {
 		r = sandbox_allow(sb, system_paths[i], SANDBOX_READ);
 		if (r != 0 && r != -ENOENT)
+			return r;
+	}
+	for (i = 0; i < sizeof(system_links) / sizeof(system_links[0]); i++) {
+		r = sandbox_allow(sb, system_links[i], SANDBOX_LINK_DIR);
+		if (r != 0 && r != -ENOENT && r != -EPERM)
 			return r;
 	}
 	return 0;

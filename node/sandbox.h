@@ -40,6 +40,9 @@ enum sandbox_access {
 			 * and sockets (not directories, links, devices) */
 	SANDBOX_SOCKET,	/* create and remove sockets only: the directory
 			 * of an ipc:// endpoint */
+	SANDBOX_LINK_DIR,	/* read beneath the directory of the file
+				 * path names now, a symbolic link's target
+				 * (never "/") */
 };
 
 struct sandbox;
@@ -72,9 +75,11 @@ int	sandbox_allow(struct sandbox *sb, const char *path,
  * Allow, read-only, what the C library's name services read (the user
  * database, nsswitch.conf, the resolver's files, /etc/hosts): /etc, and
  * /usr, /lib and /lib64 where they exist (the NSS modules they load on
- * demand).  Whole directories rather than their files: Landlock ties a
- * rule to an inode, and useradd, editors and DHCP clients replace these
- * files with new ones.  0 or -errno.
+ * demand); and the directory where /etc/resolv.conf and /etc/hosts lead
+ * when they are symbolic links (systemd-resolved and resolvconf keep
+ * resolv.conf in /run).  Whole directories rather than their files:
+ * Landlock ties a rule to an inode, and useradd, editors and DHCP clients
+ * replace these files with new ones.  0 or -errno.
  */
 int	sandbox_allow_system(struct sandbox *sb)
 	    __attribute__((warn_unused_result));

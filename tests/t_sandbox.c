@@ -283,6 +283,12 @@ make_tree(void)
 	path_of(path, sizeof(path), "ro/link-out");
 	if (symlink("../out/secret", path) != 0)
 		BAIL_OUT("symlink");
+	path_of(path, sizeof(path), "ro/link-sub");
+	if (symlink("../out/sub/deeper", path) != 0)
+		BAIL_OUT("symlink");
+	path_of(path, sizeof(path), "ro/link-root");
+	if (symlink("/", path) != 0)
+		BAIL_OUT("symlink");
 	path_of(path, sizeof(path), "out/secret");
 	if ((preopened = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		BAIL_OUT("open %s", path);
@@ -366,6 +372,37 @@ test_system(void)
 
 	run_case("system", rules, sizeof(rules) / sizeof(rules[0]), true,
 	    probes, sizeof(probes) / sizeof(probes[0]));
+}
+
+/* resolv.conf as systemd-resolved makes it: a link into /run. */
+static void
+test_link_dir(void)
+{
+	static const struct rule rules[] = {
+		{ "ro/link-sub", SANDBOX_LINK_DIR },
+	};
+	static const struct probe probes[] = {
+		{ OP_READ, "ro/link-sub", 0, "the link's target is readable" },
+		{ OP_READ, "out/sub/deeper", 0, "  by its own name too" },
+		{ OP_WRITE, "out/sub/deeper", EACCES, "  for reading only" },
+		{ OP_READ, "out/secret", EACCES,
+		    "its directory's parent is not" },
+		{ OP_READ, "ro/f", EACCES, "nor the link's own directory" },
+	};
+	struct sandbox *sb = NULL;
+	char path[PATH_MAX];
+
+	run_case("link", rules, sizeof(rules) / sizeof(rules[0]), false,
+	    probes, sizeof(probes) / sizeof(probes[0]));
+	if (sandbox_new(&sb) != 0)
+		BAIL_OUT("sandbox_new");
+	path_of(path, sizeof(path), "ro/link-root");
+	is(sandbox_allow(sb, path, SANDBOX_LINK_DIR), -EPERM,
+	    "link: a link to / opens nothing (EPERM)");
+	path_of(path, sizeof(path), "ro/no-such-link");
+	is(sandbox_allow(sb, path, SANDBOX_LINK_DIR), -ENOENT,
+	    "link: a missing link is ENOENT");
+	sandbox_free(&sb);
 }
 
 static void *
@@ -470,6 +507,7 @@ main(void)
 	test_api();
 	test_dirs();
 	test_system();
+	test_link_dir();
 	test_threads();
 	close(preopened);
 	if (rm_tree() != 0)
