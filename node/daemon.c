@@ -51,10 +51,7 @@ daemon_now(void)
 int64_t
 daemon_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+	return util_mono_ms();
 }
 
 void

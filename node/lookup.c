@@ -37,11 +37,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "node/lookup.h"
 #include "node/sandbox.h"
+#include "node/util.h"
 
 /* getpwuid_r's buffer; an account whose entry is larger is not found. */
 #define LOOKUP_PWBUF_MAX	16384
@@ -247,15 +247,6 @@ helper(int fd, pid_t parent)
 
 /* -------------------------------------------------------- the node side */
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 /* The helper has gone, or said something it never says: stop asking. */
 static int
 hang_up(struct lookup *lk, int r)
@@ -309,7 +300,7 @@ receive(struct lookup *lk, uint32_t seq, int wait_ms, struct lookup_answer *a)
 		struct lookup_answer	a;
 		uint8_t			raw[sizeof(struct lookup_answer) + 1];
 	} in;
-	int64_t deadline = now_ms() + wait_ms;
+	int64_t deadline = util_mono_ms() + wait_ms;
 	struct pollfd pfd = { .fd = lk->fd, .events = POLLIN };
 	ssize_t n;
 	int left, r;
@@ -323,7 +314,7 @@ receive(struct lookup *lk, uint32_t seq, int wait_ms, struct lookup_answer *a)
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
-			if ((left = (int)(deadline - now_ms())) <= 0)
+			if ((left = (int)(deadline - util_mono_ms())) <= 0)
 				return -EAGAIN;
 			if ((r = poll(&pfd, 1, left)) < 0 && errno != EINTR)
 				return -errno;
@@ -476,13 +467,19 @@ split(const char *endpoint, bool bind, char *host, size_t *pre,
 	    (bind && if_nametoindex(host) != 0));
 }
 
-/* The endpoint with its host replaced by addr. */
+/* The endpoint with its host replaced by addr, into out. */
 static int
-join(const char *endpoint, size_t pre, const char *addr, const char *colon,
-    char *out, size_t cap)
+join(const char *endpoint, const char *addr, char *out, size_t cap)
 {
+	char host[LOOKUP_NAME_MAX + 1];
+	const char *colon = NULL;
+	size_t pre = 0;
 	int n;
 
+	if ((n = split(endpoint, false, host, &pre, &colon)) < 0)
+		return n;
+	if (colon == NULL)
+		return -EINVAL;
 	n = snprintf(out, cap, "%.*s%s%s", (int)pre, endpoint, addr, colon);
 	if (n < 0 || (size_t)n >= cap) {
 		out[0] = '\0';
@@ -511,7 +508,7 @@ lookup_endpoint_ask(struct lookup *lk, const char *endpoint, bool bind,
 		    -EINPROGRESS : r;
 	if ((r = answer_host(host, addr, sizeof(addr))) != 0)
 		return r;
-	return join(endpoint, pre, addr, colon, out, cap);
+	return join(endpoint, addr, out, cap);
 }
 
 /* The answer to ticket, waiting up to wait_ms, as an endpoint. */
@@ -519,10 +516,8 @@ static int
 take(struct lookup *lk, uint32_t ticket, int wait_ms, const char *endpoint,
     char *out, size_t cap)
 {
-	char host[LOOKUP_NAME_MAX + 1], addr[LOOKUP_NAME_MAX + 1];
+	char addr[LOOKUP_NAME_MAX + 1];
 	struct lookup_answer a;
-	const char *colon = NULL;
-	size_t pre = 0;
 	int r;
 
 	if (cap == 0)
@@ -531,10 +526,9 @@ take(struct lookup *lk, uint32_t ticket, int wait_ms, const char *endpoint,
 	if (lk == NULL || ticket == 0)
 		return -EINVAL;
 	if ((r = receive(lk, ticket, wait_ms, &a)) != 0 ||
-	    (r = answer_text(&a, LOOKUP_HOST, addr, sizeof(addr))) != 0 ||
-	    (r = split(endpoint, false, host, &pre, &colon)) < 0)
+	    (r = answer_text(&a, LOOKUP_HOST, addr, sizeof(addr))) != 0)
 		return r;
-	return join(endpoint, pre, addr, colon, out, cap);
+	return join(endpoint, addr, out, cap);
 }
 
 int

@@ -13,6 +13,7 @@
 
 #include "crypto/secmem.h"
 #include "node/transport.h"
+#include "node/util.h"
 
 #ifndef ZMQ_ZAP_ENFORCE_DOMAIN
 #define ZMQ_ZAP_ENFORCE_DOMAIN 93	/* draft API in libzmq 4.3 */
@@ -80,15 +81,6 @@ close_dealer(struct dealer *d)
 	zmq_close(d->sock);
 	d->monitor = d->sock = NULL;
 	d->up = false;
-}
-
-static int64_t
-mono_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
 static int
@@ -379,7 +371,7 @@ transport_connect(struct transport *t, const char *name, const char *endpoint,
 	d->sock = sock;
 	d->monitor = monitor;
 	d->up = false;
-	d->heard_at = mono_ms();
+	d->heard_at = util_mono_ms();
 	d->given_up_at = 0;
 	d->backoff_ms = REVIVE_FIRST_MS;
 	return 0;
@@ -393,7 +385,7 @@ transport_connect(struct transport *t, const char *name, const char *endpoint,
 static void
 revive_dealers(struct transport *t)
 {
-	int64_t now = mono_ms();
+	int64_t now = util_mono_ms();
 	void *sock, *monitor;
 	size_t i;
 
@@ -565,7 +557,7 @@ monitor_events(struct dealer *d)
 		}
 		if (zmq_msg_size(&ev) >= 2) {
 			memcpy(&event, zmq_msg_data(&ev), sizeof(event));
-			d->heard_at = mono_ms();
+			d->heard_at = util_mono_ms();
 			if (event == ZMQ_EVENT_HANDSHAKE_SUCCEEDED) {
 				d->up = true;
 				d->given_up_at = 0;

@@ -43,6 +43,9 @@ int	util_read_file(const char *path, size_t max, char **buf, size_t *len)
 void	util_fmt(char *buf, size_t cap, const char *fmt, ...)
 	    __attribute__((format(printf, 3, 4)));
 
+/* Milliseconds on the monotonic clock: for intervals, not dates. */
+int64_t	util_mono_ms(void);
+
 /* The exit status for a -errno returned by a library layer. */
 int	util_exit_status(int err);
 
