@@ -233,14 +233,15 @@ helper(int fd, pid_t parent)
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0) != 0 ||
 	    getppid() != parent)
 		_exit(1);
-	if ((fd = keep_only(fd)) < 0)
-		a.err = fd;
-	else if ((a.err = sandbox_new(&sb)) == 0 &&
-	    (a.err = sandbox_allow_system(sb)) == 0)
-		a.err = sandbox_apply(sb);
-	sandbox_free(&sb);
-	if (fd < 0 || send(fd, &a, sizeof(a), MSG_NOSIGNAL) !=
-	    (ssize_t)sizeof(a) || a.err != 0)
+	if ((a.err = keep_only(fd)) >= 0) {
+		fd = a.err;
+		if ((a.err = sandbox_new(&sb)) == 0 &&
+		    (a.err = sandbox_allow_system(sb)) == 0)
+			a.err = sandbox_apply(sb);
+		sandbox_free(&sb);
+	}
+	if (send(fd, &a, sizeof(a), MSG_NOSIGNAL) != (ssize_t)sizeof(a) ||
+	    a.err != 0)
 		_exit(1);
 	_exit(lookup_serve(fd) == 0 ? 0 : 1);
 }
