@@ -860,12 +860,12 @@ run(struct daemon *d)
 	int64_t last_expiry = 0, last_checkpoint = daemon_now();
 	int64_t last_refusals = 0;
 	size_t nfds, i;
-	int r, timeout;
+	int r, timeout, err = 0;
 
 	notify("READY=1");
 	log_info("node %s ready on %s, %zu links", d->conf->name,
 	    d->conf->listen, d->nlinks);
-	while (!got_term) {
+	while (!got_term && err == 0) {
 		if (got_hup) {
 			got_hup = 0;
 			reload(d);
@@ -909,6 +909,11 @@ run(struct daemon *d)
 		if (daemon_now() != last_expiry) {
 			last_expiry = daemon_now();
 			peer_expire(d);
+			/* Confined, the node cannot start another helper:
+			 * it stops, and its service manager restarts it. */
+			if (err == 0 && (err = lookup_check(d->lookup)) != 0)
+				log_err("the name service helper has gone; "
+				    "stopping");
 		}
 		retry_links(d);
 		if (!(d->deferred = round_deferrable(d)))
@@ -928,7 +933,7 @@ run(struct daemon *d)
 			peer_send_witness(d);
 		}
 	}
-	return 0;
+	return err;
 }
 
 static void
@@ -938,14 +943,15 @@ usage(FILE *f)
 	    "       valised --version\n");
 }
 
+/* Stop; why (for the audit log's stop event) is NULL if never started. */
 static void
-shutdown_node(struct daemon *d, bool started)
+shutdown_node(struct daemon *d, const char *why)
 {
 	struct devent *e;
 	size_t i;
 
-	if (started && (e = daemon_event(d, AUDIT_EV_STOP)) != NULL) {
-		e->ev.detail = "SIGTERM";
+	if (why != NULL && (e = daemon_event(d, AUDIT_EV_STOP)) != NULL) {
+		e->ev.detail = why;
 		round_commit(d);
 		if (audit_checkpoint_now(d->audit) != 0)
 			log_warn("audit log: final checkpoint failed");
@@ -1048,7 +1054,7 @@ main(int argc, char **argv)
 	    (r = load_identity(&d)) != 0 || (r = open_databases(&d)) != 0 ||
 	    (r = confine(&d)) != 0 || (r = open_transport(&d)) != 0 ||
 	    (r = open_control(&d)) != 0) {
-		shutdown_node(&d, false);
+		shutdown_node(&d, NULL);
 		return r == -EADDRINUSE || r == -EAGAIN ? EXIT_TEMPFAIL :
 		    EXIT_INTERNAL;
 	}
@@ -1065,12 +1071,13 @@ main(int argc, char **argv)
 	round_commit(&d);
 	if (d.fail_closed) {
 		log_err("cannot write the start event to the audit log");
-		shutdown_node(&d, false);
+		shutdown_node(&d, NULL);
 		return EXIT_INTERNAL;
 	}
 	r = run(&d);
 	notify("STOPPING=1");
 	log_info("node %s stopping", d.conf->name);
-	shutdown_node(&d, true);
+	shutdown_node(&d, r == 0 ? "SIGTERM" : r == -EPIPE ?
+	    "the name service helper has gone" : strerror(-r));
 	return r == 0 ? EXIT_OK : EXIT_INTERNAL;
 }

@@ -1183,9 +1183,8 @@ identify(struct daemon *d, struct client *c)
 		return;
 	r = lookup_login(d->lookup, c->uid, c->login, sizeof(c->login));
 	if (r != 0 && r != -ENOENT)
-		log_warn("control: cannot name uid %u: %s%s", (unsigned)c->uid,
-		    strerror(-r), r == -EPIPE ? " (the name service helper "
-		    "has gone: restart valised)" : "");
+		log_warn("control: cannot name uid %u: %s", (unsigned)c->uid,
+		    strerror(-r));
 }
 
 static void

@@ -554,6 +554,19 @@ lookup_endpoint(struct lookup *lk, const char *endpoint, bool bind,
 	return r;
 }
 
+int
+lookup_check(struct lookup *lk)
+{
+	struct lookup_answer a;
+	int r;
+
+	if (lk == NULL)
+		return 0;
+	/* No question has the helper's READY number: this only stashes. */
+	r = receive(lk, 0, 0, &a);
+	return r == -EPIPE || r == -EPROTO ? -EPIPE : 0;
+}
+
 void
 lookup_stop(struct lookup **lkp)
 {

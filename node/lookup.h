@@ -102,6 +102,13 @@ int	lookup_endpoint_take(struct lookup *lk, uint32_t ticket,
 int	lookup_endpoint(struct lookup *lk, const char *endpoint, bool bind,
 	    char *out, size_t cap) __attribute__((warn_unused_result));
 
+/*
+ * Without waiting, whether the helper is still there: 0, or -EPIPE when
+ * it has gone (answers that came meanwhile are kept for their askers).
+ * NULL: 0.
+ */
+int	lookup_check(struct lookup *lk);
+
 /* Close the socket and reap the helper; *lkp becomes NULL.  NULL is
  * allowed. */
 void	lookup_stop(struct lookup **lkp);

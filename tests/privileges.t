@@ -366,8 +366,24 @@ rm -f "$APID"
 wait_for 5 grep -q "STOPPING=1" "$T/notify.out"
 ok $? "systemd is told STOPPING=1"
 
+# Its helper killed, the confined node cannot start another: it stops,
+# as on SIGTERM but with status 4, for Restart=on-failure to start it
+# again with a new helper.
 start_a || { echo "Bail out! NODE-A did not start again"; exit 255; }
 pid=$(cat "$APID")
+helper=$(sed -n 's/.*names through helper \([0-9][0-9]*\).*/\1/p' "$ALOG" | tail -n 1)
+kill -KILL "${helper:-0}"
+wait "$pid"
+is "$?" 4 "its helper killed, the node stops with status 4"
+rm -f "$APID"
+grep -q "the name service helper has gone; stopping" "$ALOG"
+ok $? "and says why in its log"
+
+start_a || { echo "Bail out! NODE-A did not start again"; exit 255; }
+pid=$(cat "$APID")
+run v NODE-A audit log --event stop
+like "$out" "the name service helper has gone" \
+    "started again, its audit log holds why it stopped"
 kill -SEGV "$pid"
 { wait "$pid"; } 2>/dev/null	# no "Segmentation fault" from the shell
 rc=$?

@@ -271,6 +271,14 @@ test_async(struct lookup *lk)
 	is_str(out, "tcp://127.0.0.1:1", "  is localhost's address");
 	is(lookup_endpoint_take(lk, t1, "tcp://localhost:1", out, sizeof(out)),
 	    -EAGAIN, "take: a ticket is answered once");
+	/* lookup_check keeps what it reads for its askers. */
+	is(lookup_endpoint_ask(lk, "tcp://localhost:3", false, out,
+	    sizeof(out), &t1), -EINPROGRESS, "ask once more");
+	usleep(200000);
+	is(lookup_check(lk), 0, "lookup_check reads the answer");
+	is(lookup_endpoint_take(lk, t1, "tcp://localhost:3", out, sizeof(out)),
+	    0, "  and keeps it for its ticket");
+	is_str(out, "tcp://127.0.0.1:3", "  intact");
 }
 
 static void
@@ -278,6 +286,7 @@ test_helper(void)
 {
 	char login[LOOKUP_NAME_MAX + 1], value[64];
 	struct lookup *lk = NULL;
+	siginfo_t info;
 	pid_t pid;
 	int r;
 
@@ -302,7 +311,10 @@ test_helper(void)
 	kill(pid, SIGHUP);
 	is(lookup_login(lk, 0, login, sizeof(login)), 0,
 	    "a SIGHUP meant for the node does not stop it");
+	is(lookup_check(lk), 0, "lookup_check: it is there");
 	kill(pid, SIGKILL);
+	waitid(P_PID, (id_t)pid, &info, WEXITED | WNOWAIT);
+	is(lookup_check(lk), -EPIPE, "lookup_check: killed, it has gone");
 	is(lookup_login(lk, 0, login, sizeof(login)), -EPIPE,
 	    "killed: the next question fails with EPIPE, without waiting");
 	is(lookup_endpoint(lk, "tcp://localhost:1", 0, value, sizeof(value)),
@@ -312,6 +324,7 @@ test_helper(void)
 	    "lookup_stop reaps it");
 	lookup_stop(&lk);
 	ok(1, "lookup_stop(NULL) is harmless");
+	is(lookup_check(NULL), 0, "lookup_check(NULL): no helper, nothing gone");
 }
 
 int
