@@ -414,10 +414,8 @@ connect_link(struct daemon *d, struct link *l)
 	} else {
 		r = lookup_endpoint_take(d->lookup, l->resolving, conf_ep, ep,
 		    sizeof(ep));
-		if (r == -EAGAIN && now - l->resolve_asked_ms <
+		if (r == -EINPROGRESS && now - l->resolve_asked_ms >=
 		    LOOKUP_TIMEOUT_MS)
-			return -EINPROGRESS;
-		if (r == -EAGAIN)
 			r = -ETIMEDOUT;
 	}
 	if (r == -EINPROGRESS)

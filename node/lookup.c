@@ -526,8 +526,9 @@ take(struct lookup *lk, uint32_t ticket, int wait_ms, const char *endpoint,
 	out[0] = '\0';
 	if (lk == NULL || ticket == 0)
 		return -EINVAL;
-	if ((r = receive(lk, ticket, wait_ms, &a)) != 0 ||
-	    (r = answer_text(&a, LOOKUP_HOST, addr, sizeof(addr))) != 0)
+	if ((r = receive(lk, ticket, wait_ms, &a)) != 0)
+		return r == -EAGAIN ? -EINPROGRESS : r;
+	if ((r = answer_text(&a, LOOKUP_HOST, addr, sizeof(addr))) != 0)
 		return r;
 	return join(endpoint, addr, out, cap);
 }
@@ -549,7 +550,7 @@ lookup_endpoint(struct lookup *lk, const char *endpoint, bool bind,
 	r = lookup_endpoint_ask(lk, endpoint, bind, out, cap, &ticket);
 	if (r == -EINPROGRESS &&
 	    (r = take(lk, ticket, LOOKUP_TIMEOUT_MS, endpoint, out, cap)) ==
-	    -EAGAIN)
+	    -EINPROGRESS)
 		r = -ETIMEDOUT;
 	return r;
 }

@@ -86,7 +86,7 @@ int	lookup_login(struct lookup *lk, uid_t uid, char *login, size_t cap)
  * lookup_endpoint_ask() does not wait: 0 with out set when there is no
  * name to resolve (or lk is NULL: resolved in this process), or
  * -EINPROGRESS with *ticket for lookup_endpoint_take(), which answers
- * -EAGAIN until the helper has answered, then 0 with out set.  Either
+ * -EINPROGRESS too until the helper has answered, then 0 with out set.  Either
  * may fail with -ENOENT (unknown host), -EAGAIN (the resolver failed for
  * now), -EBUSY (the helper resolves LOOKUP_RESOLVERS_MAX names already),
  * -EINVAL (a malformed endpoint), -ENAMETOOLONG (out is too small), or

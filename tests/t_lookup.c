@@ -260,17 +260,17 @@ test_async(struct lookup *lk)
 	is_str(login, "root", "  right");
 	/* The second first: the first waits in the stash. */
 	while ((r = lookup_endpoint_take(lk, t2, "tcp://no-such-host.invalid:2",
-	    out, sizeof(out))) == -EAGAIN)
+	    out, sizeof(out))) == -EINPROGRESS)
 		usleep(10000);
 	ok(r == -ENOENT || r == -EAGAIN, "take: the unknown host fails (%d)",
 	    r);
 	while ((r = lookup_endpoint_take(lk, t1, "tcp://localhost:1", out,
-	    sizeof(out))) == -EAGAIN)
+	    sizeof(out))) == -EINPROGRESS)
 		usleep(10000);
 	is(r, 0, "take: the first answer, collected last");
 	is_str(out, "tcp://127.0.0.1:1", "  is localhost's address");
 	is(lookup_endpoint_take(lk, t1, "tcp://localhost:1", out, sizeof(out)),
-	    -EAGAIN, "take: a ticket is answered once");
+	    -EINPROGRESS, "take: a ticket is answered once");
 	/* lookup_check keeps what it reads for its askers. */
 	is(lookup_endpoint_ask(lk, "tcp://localhost:3", false, out,
 	    sizeof(out), &t1), -EINPROGRESS, "ask once more");
