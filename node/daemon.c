@@ -421,6 +421,11 @@ connect_link(struct daemon *d, struct link *l)
 	if (r == -EINPROGRESS)
 		return r;
 	l->resolving = 0;
+	/* The helper resolves as many names as it may at once: soon. */
+	if (r == -EBUSY) {
+		l->connect_at_ms = now + 1000;
+		return r;
+	}
 	if (r == 0)
 		r = transport_connect(d->tp, n->conf->name, ep,
 		    n->keys.curve_pk);

@@ -46,8 +46,6 @@
 /* getpwuid_r's buffer; an account whose entry is larger is not found. */
 #define LOOKUP_PWBUF_MAX	16384
 
-/* Host names being resolved at once, each by a child of the helper. */
-#define LOOKUP_RESOLVERS_MAX	4
 /* Answers the node has received but not yet collected. */
 #define LOOKUP_STASH_MAX	16
 

@@ -33,6 +33,8 @@
 
 #define LOOKUP_NAME_MAX		255	/* a login or a host name, bytes */
 #define LOOKUP_TIMEOUT_MS	15000	/* a resolver's retries included */
+#define LOOKUP_RESOLVERS_MAX	8	/* host names resolved at once, each
+					 * by a child of the helper */
 
 /* The conversation, one datagram each way (both ends are this program). */
 enum lookup_kind {
