@@ -168,6 +168,21 @@ resolve_apart(int fd, const struct lookup_request *q, int *running)
 }
 
 int
+lookup_parse_answer(const void *buf, size_t len, struct lookup_answer *a)
+{
+	memset(a, 0, sizeof(*a));
+	if (len != sizeof(*a))
+		return -EPROTO;
+	memcpy(a, buf, sizeof(*a));
+	if (a->err > 0 || a->err < -4095 ||
+	    memchr(a->text, '\0', sizeof(a->text)) == NULL) {
+		memset(a, 0, sizeof(*a));
+		return -EPROTO;
+	}
+	return 0;
+}
+
+int
 lookup_serve(int fd)
 {
 	/* One byte more than a request: a longer datagram is seen. */
@@ -295,10 +310,9 @@ stash(struct lookup *lk, const struct lookup_answer *a)
 static int
 receive(struct lookup *lk, uint32_t seq, int wait_ms, struct lookup_answer *a)
 {
-	union {
-		struct lookup_answer	a;
-		uint8_t			raw[sizeof(struct lookup_answer) + 1];
-	} in;
+	/* One byte more than an answer: a longer datagram is seen. */
+	uint8_t in[sizeof(struct lookup_answer) + 1];
+	struct lookup_answer got;
 	int64_t deadline = util_mono_ms() + wait_ms;
 	struct pollfd pfd = { .fd = lk->fd, .events = POLLIN };
 	ssize_t n;
@@ -309,7 +323,7 @@ receive(struct lookup *lk, uint32_t seq, int wait_ms, struct lookup_answer *a)
 	if (lk->fd < 0)
 		return -EPIPE;
 	for (;;) {
-		n = recv(lk->fd, in.raw, sizeof(in.raw), MSG_DONTWAIT);
+		n = recv(lk->fd, in, sizeof(in), MSG_DONTWAIT);
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0 && errno == EAGAIN) {
@@ -321,15 +335,13 @@ receive(struct lookup *lk, uint32_t seq, int wait_ms, struct lookup_answer *a)
 		}
 		if (n <= 0)
 			return hang_up(lk, -EPIPE);
-		if ((size_t)n != sizeof(in.a) || in.a.err > 0 ||
-		    in.a.err < -4095 ||
-		    memchr(in.a.text, '\0', sizeof(in.a.text)) == NULL)
+		if (lookup_parse_answer(in, (size_t)n, &got) != 0)
 			return hang_up(lk, -EPROTO);
-		if (in.a.seq == seq) {
-			*a = in.a;
+		if (got.seq == seq) {
+			*a = got;
 			return 0;
 		}
-		stash(lk, &in.a);
+		stash(lk, &got);
 	}
 }
 

@@ -124,6 +124,14 @@ int	lookup_parse(const void *buf, size_t len, struct lookup_request *q)
 	    __attribute__((warn_unused_result));
 
 /*
+ * Check one datagram the node received from the helper: 0 and *a an
+ * answer it may use, or -EPROTO (not exactly one answer long, an error
+ * that is not a -errno, a text without its NUL).
+ */
+int	lookup_parse_answer(const void *buf, size_t len,
+	    struct lookup_answer *a) __attribute__((warn_unused_result));
+
+/*
  * The helper's loop, exposed for tests: answer requests on fd until the
  * other end closes it (0), a request is malformed (-EPROTO, see
  * lookup_parse), or fd fails (-errno).

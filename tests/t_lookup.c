@@ -64,6 +64,38 @@ test_parse(void)
 	    "a name without its NUL");
 }
 
+static void
+test_parse_answer(void)
+{
+	struct lookup_answer a, out;
+	uint8_t big[sizeof(a) + 1];
+
+	memset(&a, 0, sizeof(a));
+	a.seq = 3;
+	a.kind = LOOKUP_HOST;
+	snprintf(a.text, sizeof(a.text), "192.0.2.1");
+	is(lookup_parse_answer(&a, sizeof(a), &out), 0, "an answer parses");
+	is_str(out.text, "192.0.2.1", "with its text");
+	is(lookup_parse_answer(&a, sizeof(a) - 1, &out), -EPROTO,
+	    "answer one byte short");
+	is((long long)out.seq, 0, "and nothing is left of it");
+	memset(big, 0, sizeof(big));
+	memcpy(big, &a, sizeof(a));
+	is(lookup_parse_answer(big, sizeof(big), &out), -EPROTO,
+	    "answer one byte long");
+	a.err = 1;
+	is(lookup_parse_answer(&a, sizeof(a), &out), -EPROTO,
+	    "a positive error");
+	a.err = -4096;
+	is(lookup_parse_answer(&a, sizeof(a), &out), -EPROTO,
+	    "an error beyond the errno range");
+	a.err = -ENOENT;
+	is(lookup_parse_answer(&a, sizeof(a), &out), 0, "-ENOENT is an answer");
+	memset(a.text, 'x', sizeof(a.text));
+	is(lookup_parse_answer(&a, sizeof(a), &out), -EPROTO,
+	    "a text without its NUL");
+}
+
 /* What lookup_serve returns when fed these datagrams, then EOF. */
 static int
 serve(const void *a, size_t alen, const void *b, size_t blen,
@@ -331,6 +363,7 @@ int
 main(void)
 {
 	test_parse();
+	test_parse_answer();
 	test_serve();
 	test_logins(NULL, "in-process");
 	test_endpoints(NULL, "in-process");
