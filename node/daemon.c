@@ -913,8 +913,10 @@ run(struct daemon *d)
 			last_expiry = daemon_now();
 			peer_expire(d);
 			/* Confined, the node cannot start another helper:
-			 * it stops, and its service manager restarts it. */
-			if (err == 0 && (err = lookup_check(d->lookup)) != 0)
+			 * it stops, and its service manager restarts it.
+			 * (systemctl stop ends the helper too: not this.) */
+			if (!got_term && err == 0 &&
+			    (err = lookup_check(d->lookup)) != 0)
 				log_err("the name service helper has gone; "
 				    "stopping");
 		}
