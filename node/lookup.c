@@ -400,6 +400,8 @@ lookup_start(struct lookup **out)
 		free(lk);
 		return r;
 	}
+	/* Nothing buffered may be written twice, by a child's exit too. */
+	fflush(NULL);
 	if ((lk->pid = fork()) < 0) {
 		r = -errno;
 		close(sv[0]);

@@ -108,6 +108,7 @@ serve(const void *a, size_t alen, const void *b, size_t blen,
 	*nans = 0;
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET, 0, sv) != 0)
 		BAIL_OUT("socketpair");
+	fflush(NULL);	/* valgrind's exit flushes the child's copy */
 	if ((pid = fork()) < 0)
 		BAIL_OUT("fork");
 	if (pid == 0) {
