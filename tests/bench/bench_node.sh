@@ -22,6 +22,8 @@
 #                           offered (bench_node_drv latency)
 #   rss_idle_mib            VmRSS of BE-A's valised, started, connected,
 #                           idle; before any traffic
+#   rss_idle_helper_mib     and of its name service helper (node/lookup.h),
+#                           a second process; "" without one (no Landlock)
 #
 # "In the inbox" is observed by bench_node_drv, which reads BE-B's store
 # read-only and so sees a message only once its commit is on disk.
@@ -43,6 +45,8 @@ CONF_B=$FED/BE-B/valise.conf
 sleep 2
 rss_idle=$(bench_rss_mib "$(cat "$FED/BE-A/pid")")
 rss_idle_b=$(bench_rss_mib "$(cat "$FED/BE-B/pid")")
+helper_a=$(pgrep -P "$(cat "$FED/BE-A/pid")" -x valised | head -n 1)
+rss_helper=${helper_a:+$(bench_rss_mib "$helper_a")}
 
 # --- bulk ---------------------------------------------------------------
 bench_batch_file "$BENCH_BULK_FILE" BE-B "$BENCH_LABEL" "$T/bulk.jsonl"
@@ -121,6 +125,8 @@ printf '%-52s %12s\n' "latency max, ms" "$pmax"
 printf '%-52s %12s\n' "  (rate achieved, msgs/s)" "$achieved"
 printf '%-52s %12s\n' "RSS idle, sender / receiver, MiB" \
     "$rss_idle / $rss_idle_b"
+printf '%-52s %12s\n' "RSS idle, the sender's name service helper, MiB" \
+    "${rss_helper:-none}"
 printf '%-52s %12s\n' "RSS after bulk, sender / receiver, MiB" \
     "$rss_bulk_a / $rss_bulk_b"
 
@@ -137,6 +143,7 @@ bench_result latency_offered_per_s "$BENCH_LAT_RATE"
 bench_result latency_achieved_per_s "$achieved"
 bench_result rss_idle_mib "$rss_idle"
 bench_result rss_idle_receiver_mib "$rss_idle_b"
+bench_result rss_idle_helper_mib "$rss_helper"
 bench_result rss_after_bulk_mib "$rss_bulk_a"
 bench_result rss_after_bulk_receiver_mib "$rss_bulk_b"
 fed_stop_all
