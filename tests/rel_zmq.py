@@ -211,13 +211,27 @@ def zmtp_frame(body, command=False):
     return bytes([flags, len(body)]) + body
 
 
+def recv_exact(c, n):
+    # n bytes, or fewer only if the peer closed.  Not recv(n, MSG_WAITALL):
+    # a Python socket with a timeout is non-blocking underneath, so that
+    # returns what has arrived so far (libzmq writes its greeting in two
+    # parts, and a loaded machine can wake us between them).
+    b = b""
+    while len(b) < n:
+        part = c.recv(n - len(b))
+        if not part:
+            break
+        b += part
+    return b
+
+
 def zmtp_read(c):
-    flags = c.recv(1, socket.MSG_WAITALL)[0]
+    flags = recv_exact(c, 1)[0]
     if flags & 0x02:
-        n = struct.unpack(">Q", c.recv(8, socket.MSG_WAITALL))[0]
+        n = struct.unpack(">Q", recv_exact(c, 8))[0]
     else:
-        n = c.recv(1, socket.MSG_WAITALL)[0]
-    return c.recv(n, socket.MSG_WAITALL)
+        n = recv_exact(c, 1)[0]
+    return recv_exact(c, n)
 
 
 def cmd_pingreset(host, port, server_pk, pk, sk, n):
@@ -231,7 +245,7 @@ def cmd_pingreset(host, port, server_pk, pk, sk, n):
     c = socket.create_connection((host, int(port)), timeout=10 * SLOW)
     c.sendall(b"\xff" + b"\0" * 8 + b"\x7f\x03\x00" +
               b"CURVE".ljust(20, b"\0") + b"\0" * 32)
-    greeting = c.recv(64, socket.MSG_WAITALL)
+    greeting = recv_exact(c, 64)
     if len(greeting) != 64 or greeting[12:17] != b"CURVE":
         print("handshake=no step=greeting")
         return
