@@ -21,6 +21,29 @@
 #define SIG_CONTEXT		"valise-envelope1"
 #define SIG_CONTEXT_BYTES	16
 
+/* An ephemeral key pair in use for sealing to one recipient node key. */
+struct eph_seal {
+	uint8_t		rpk[PRIM_BOX_PK_BYTES];
+	uint8_t		epk[PRIM_BOX_PK_BYTES];
+	uint8_t		k[PRIM_BOX_SHARED_BYTES];
+	uint64_t	born;		/* the first envelope's created */
+	uint32_t	uses;		/* 0: a free slot */
+};
+
+/* The shared key of an ephemeral key seen when opening. */
+struct eph_open {
+	uint8_t		epk[PRIM_BOX_PK_BYTES];
+	uint8_t		rpk[PRIM_BOX_PK_BYTES];
+	uint8_t		k[PRIM_BOX_SHARED_BYTES];
+	uint64_t	last;		/* 0: a free slot */
+};
+
+struct envelope_keys {
+	struct eph_seal	seal[ENVELOPE_KEYS_SEAL_SLOTS];
+	struct eph_open	open[ENVELOPE_KEYS_OPEN_SLOTS];
+	uint64_t	clock;		/* counts opens, for the LRU */
+};
+
 struct envelope {
 	struct envelope_info	 info;
 	uint8_t			*wire;		/* own copy */
@@ -96,6 +119,111 @@ sig_message(uint8_t m[SIG_CONTEXT_BYTES + ENVELOPE_ID_BYTES],
 {
 	memcpy(m, SIG_CONTEXT, SIG_CONTEXT_BYTES);
 	memcpy(m + SIG_CONTEXT_BYTES, id, ENVELOPE_ID_BYTES);
+}
+
+/*
+ * The nonce of a wrapped key: BLAKE2b-192(body nonce || epk || rpk).  The
+ * body nonce is random for each envelope, so the nonces under one shared
+ * key never repeat, and none needs to travel.
+ */
+static int
+wrap_nonce(uint8_t wn[PRIM_BOX_NONCE_BYTES],
+    const uint8_t nonce[ENVELOPE_NONCE_BYTES],
+    const uint8_t epk[PRIM_BOX_PK_BYTES], const uint8_t rpk[PRIM_BOX_PK_BYTES])
+{
+	uint8_t in[ENVELOPE_NONCE_BYTES + 2 * PRIM_BOX_PK_BYTES];
+
+	memcpy(in, nonce, ENVELOPE_NONCE_BYTES);
+	memcpy(in + ENVELOPE_NONCE_BYTES, epk, PRIM_BOX_PK_BYTES);
+	memcpy(in + ENVELOPE_NONCE_BYTES + PRIM_BOX_PK_BYTES, rpk,
+	    PRIM_BOX_PK_BYTES);
+	return prim_hash(wn, PRIM_BOX_NONCE_BYTES, in, sizeof(in), NULL, 0);
+}
+
+/* A fresh ephemeral key pair (from seed, if not NULL) and its shared key
+ * with rpk; the ephemeral secret is wiped at once. */
+static int
+eph_new(uint8_t epk[PRIM_BOX_PK_BYTES], uint8_t k[PRIM_BOX_SHARED_BYTES],
+    const uint8_t rpk[PRIM_BOX_PK_BYTES], const uint8_t *seed)
+{
+	uint8_t esk[PRIM_BOX_SK_BYTES], rnd[PRIM_BOX_SEED_BYTES];
+	int ret;
+
+	if (seed == NULL) {
+		prim_random(rnd, sizeof(rnd));
+		seed = rnd;
+	}
+	if ((ret = prim_box_keypair(epk, esk, seed)) == 0)
+		ret = prim_box_shared(k, rpk, esk);
+	secmem_wipe(esk, sizeof(esk));
+	secmem_wipe(rnd, sizeof(rnd));
+	return ret;
+}
+
+/*
+ * The ephemeral key to seal to rpk with at time now: the cache's while it
+ * is young enough, else a new one, kept in the slot of rpk or else in the
+ * oldest slot.
+ */
+static int
+eph_for_seal(struct envelope_keys *keys, const uint8_t rpk[PRIM_BOX_PK_BYTES],
+    uint64_t now, uint8_t epk[PRIM_BOX_PK_BYTES],
+    uint8_t k[PRIM_BOX_SHARED_BYTES])
+{
+	struct eph_seal *e, *slot = &keys->seal[0];
+	size_t i;
+	int ret;
+
+	for (i = 0; i < ENVELOPE_KEYS_SEAL_SLOTS; i++) {
+		e = &keys->seal[i];
+		if (e->uses > 0 && memcmp(e->rpk, rpk, PRIM_BOX_PK_BYTES) == 0) {
+			slot = e;
+			break;
+		}
+		if (e->uses == 0 || (slot->uses > 0 && e->born < slot->born))
+			slot = e;
+	}
+	if (slot->uses == 0 || slot->uses >= ENVELOPE_EPH_MESSAGES_MAX ||
+	    memcmp(slot->rpk, rpk, PRIM_BOX_PK_BYTES) != 0 ||
+	    now < slot->born || now - slot->born >= ENVELOPE_EPH_SECONDS_MAX) {
+		secmem_wipe(slot, sizeof(*slot));
+		if ((ret = eph_new(slot->epk, slot->k, rpk, NULL)) != 0) {
+			secmem_wipe(slot, sizeof(*slot));
+			return ret;
+		}
+		memcpy(slot->rpk, rpk, PRIM_BOX_PK_BYTES);
+		slot->born = now;
+	}
+	slot->uses++;
+	memcpy(epk, slot->epk, PRIM_BOX_PK_BYTES);
+	memcpy(k, slot->k, PRIM_BOX_SHARED_BYTES);
+	return 0;
+}
+
+/*
+ * Wrap the body key to the node key rpk: wk = epk || box(key) under the
+ * shared key of an ephemeral key pair, from keys (may be NULL) or seed
+ * (known-answer tests; may be NULL).  -EINVAL for a small-order rpk.
+ */
+static int
+wrap_key(uint8_t wk[ENVELOPE_WRAPPED_BYTES],
+    const uint8_t key[ENVELOPE_KEY_BYTES],
+    const uint8_t nonce[ENVELOPE_NONCE_BYTES],
+    const uint8_t rpk[PRIM_BOX_PK_BYTES], struct envelope_keys *keys,
+    uint64_t now, const uint8_t *seed)
+{
+	uint8_t k[PRIM_BOX_SHARED_BYTES], wn[PRIM_BOX_NONCE_BYTES];
+	int ret;
+
+	ret = keys != NULL ? eph_for_seal(keys, rpk, now, wk, k) :
+	    eph_new(wk, k, rpk, seed);
+	if (ret == 0)
+		ret = wrap_nonce(wn, nonce, wk, rpk);
+	if (ret == 0)
+		ret = prim_box_seal_shared(wk + PRIM_BOX_PK_BYTES, key,
+		    ENVELOPE_KEY_BYTES, wn, k);
+	secmem_wipe(k, sizeof(k));
+	return ret;
 }
 
 static int
@@ -204,15 +332,13 @@ seal(const struct envelope_params *p, const uint8_t *sign_sk,
 		goto out_free;
 
 	for (i = 0; i < nnodes; i++) {
-		uint8_t *wk = keys + i * ENVELOPE_WRAPPED_BYTES;
-
 		/* A small-order key fails here (all-zero shared secret):
 		 * no separate check, which would cost a scalar multiplication
 		 * per recipient. */
-		ret = fx != NULL ?
-		    prim_seal_det(wk, key, sizeof(key), node_pk[i],
-			fx->eph_seeds + i * PRIM_BOX_SEED_BYTES) :
-		    prim_seal(wk, key, sizeof(key), node_pk[i]);
+		ret = wrap_key(keys + i * ENVELOPE_WRAPPED_BYTES, key, nonce,
+		    node_pk[i], fx != NULL ? NULL : p->keys, p->created,
+		    fx != NULL ? fx->eph_seeds + i * PRIM_BOX_SEED_BYTES :
+		    NULL);
 		if (ret != 0) {
 			ret = -EINVAL;
 			goto out_free;
@@ -432,10 +558,76 @@ envelope_expired(const struct envelope *env, uint64_t now)
 	return now >= env->info.expires;
 }
 
+/*
+ * The shared key of the ephemeral key epk with the key pair (rpk, rsk): the
+ * cache's, else computed and kept in place of the least recently used.
+ */
+static int
+eph_for_open(struct envelope_keys *keys, const uint8_t epk[PRIM_BOX_PK_BYTES],
+    const uint8_t rpk[PRIM_BOX_PK_BYTES], const uint8_t rsk[PRIM_BOX_SK_BYTES],
+    uint8_t k[PRIM_BOX_SHARED_BYTES])
+{
+	struct eph_open *e, *slot;
+	size_t i;
+
+	if (keys == NULL)
+		return prim_box_shared(k, epk, rsk);
+	slot = &keys->open[0];
+	for (i = 0; i < ENVELOPE_KEYS_OPEN_SLOTS; i++) {
+		e = &keys->open[i];
+		if (e->last > 0 &&
+		    memcmp(e->epk, epk, PRIM_BOX_PK_BYTES) == 0 &&
+		    memcmp(e->rpk, rpk, PRIM_BOX_PK_BYTES) == 0) {
+			e->last = ++keys->clock;
+			memcpy(k, e->k, PRIM_BOX_SHARED_BYTES);
+			return 0;
+		}
+		if (e->last < slot->last)
+			slot = e;
+	}
+	if (prim_box_shared(k, epk, rsk) != 0)
+		return -EINVAL;
+	secmem_wipe(slot, sizeof(*slot));
+	memcpy(slot->epk, epk, PRIM_BOX_PK_BYTES);
+	memcpy(slot->rpk, rpk, PRIM_BOX_PK_BYTES);
+	memcpy(slot->k, k, PRIM_BOX_SHARED_BYTES);
+	slot->last = ++keys->clock;
+	return 0;
+}
+
+/* Unwrap the body key of wk (section 2.2). */
+static int
+unwrap_key(uint8_t key[ENVELOPE_KEY_BYTES],
+    const uint8_t wk[ENVELOPE_WRAPPED_BYTES],
+    const uint8_t nonce[ENVELOPE_NONCE_BYTES],
+    const uint8_t rpk[PRIM_BOX_PK_BYTES], const uint8_t rsk[PRIM_BOX_SK_BYTES],
+    struct envelope_keys *keys)
+{
+	uint8_t k[PRIM_BOX_SHARED_BYTES], wn[PRIM_BOX_NONCE_BYTES];
+	int ret = -EBADMSG;
+
+	if (eph_for_open(keys, wk, rpk, rsk, k) == 0 &&
+	    wrap_nonce(wn, nonce, wk, rpk) == 0 &&
+	    prim_box_open_shared(key, wk + PRIM_BOX_PK_BYTES,
+	    ENVELOPE_WRAPPED_BYTES - PRIM_BOX_PK_BYTES, wn, k) == 0)
+		ret = 0;
+	secmem_wipe(k, sizeof(k));
+	return ret;
+}
+
 int
 envelope_open(const struct envelope *env, const char *node,
     const uint8_t *box_pk, const uint8_t *box_sk, uint8_t **bodyp,
     size_t *body_lenp)
+{
+	return envelope_open_cached(env, node, box_pk, box_sk, NULL, bodyp,
+	    body_lenp);
+}
+
+int
+envelope_open_cached(const struct envelope *env, const char *node,
+    const uint8_t *box_pk, const uint8_t *box_sk, struct envelope_keys *keys,
+    uint8_t **bodyp, size_t *body_lenp)
 {
 	uint8_t key[ENVELOPE_KEY_BYTES], *pt = NULL;
 	size_t idx, pt_len, label_len;
@@ -449,8 +641,8 @@ envelope_open(const struct envelope *env, const char *node,
 		return -EPERM;
 	if ((ret = node_index(env, node, &idx)) != 0)
 		return ret;
-	if (prim_seal_open(key, env->keys + idx * ENVELOPE_WRAPPED_BYTES,
-	    ENVELOPE_WRAPPED_BYTES, box_pk, box_sk) != 0) {
+	if (unwrap_key(key, env->keys + idx * ENVELOPE_WRAPPED_BYTES,
+	    env->nonce, box_pk, box_sk, keys) != 0) {
 		ret = -EBADMSG;
 		goto out;
 	}
@@ -485,6 +677,24 @@ out_free:
 out:
 	secmem_wipe(key, sizeof(key));
 	return ret;
+}
+
+int
+envelope_keys_new(struct envelope_keys **keysp)
+{
+	/* secmem_alloc memory is zero-filled: every slot free. */
+	if ((*keysp = secmem_alloc(sizeof(**keysp))) == NULL)
+		return -ENOMEM;
+	return 0;
+}
+
+void
+envelope_keys_free(struct envelope_keys **keysp)
+{
+	if (keysp == NULL || *keysp == NULL)
+		return;
+	secmem_free(*keysp);
+	*keysp = NULL;
 }
 
 void

@@ -7,8 +7,9 @@
  *			recipients (NODE or user@NODE), the canonical
  *			label, precedence, created, expires, AEAD nonce,
  *			body length
- *	wrapped keys	the random body key in a sealed box for each
- *			distinct recipient node, in order of first mention
+ *	wrapped keys	the random body key boxed to each distinct
+ *			recipient node, in order of first mention, under an
+ *			ephemeral X25519 key (section 2.2)
  *	ciphertext	XChaCha20-Poly1305 of (label again || body), the
  *			whole header as associated data
  *	trailer		message id = BLAKE2b-256(header || wrapped keys ||
@@ -27,6 +28,15 @@
  *				after a successful verify; checks the inner
  *				label against the outer one
  *
+ * An envelope_keys cache lets a node agree a key once per batch instead of
+ * once per envelope: sealing reuses one ephemeral key pair per recipient
+ * node for at most ENVELOPE_EPH_MESSAGES_MAX envelopes and
+ * ENVELOPE_EPH_SECONDS_MAX seconds (its secret is wiped as soon as the
+ * shared key is computed), and opening remembers the shared keys of the
+ * last ENVELOPE_KEYS_OPEN_SLOTS ephemeral keys.  Each wrapped key has its
+ * own nonce, so the envelopes of a batch share nothing but that public
+ * key.  The cache lives in guarded memory (secmem).
+ *
  * Functions return 0 or -errno and never print.  The label is an opaque,
  * bounded string here; its meaning belongs to the policy engine.
  */
@@ -42,7 +52,7 @@
 
 #define ENVELOPE_WUR __attribute__((warn_unused_result))
 
-#define ENVELOPE_VERSION	1
+#define ENVELOPE_VERSION	2
 /* A message to more nodes than this is a broadcast, which valise does not
  * do; the bound also keeps the header of every envelope under 4 KiB. */
 #define ENVELOPE_RECIPIENTS_MAX	32
@@ -58,7 +68,15 @@
 #define ENVELOPE_ID_BYTES	32
 #define ENVELOPE_KEY_BYTES	PRIM_AEAD_KEY_BYTES
 #define ENVELOPE_NONCE_BYTES	PRIM_AEAD_NONCE_BYTES
-#define ENVELOPE_WRAPPED_BYTES	(ENVELOPE_KEY_BYTES + PRIM_SEAL_OVERHEAD)
+/* A wrapped key: ephemeral public key || MAC || boxed body key. */
+#define ENVELOPE_WRAPPED_BYTES	(PRIM_BOX_PK_BYTES + PRIM_BOX_MAC_BYTES + \
+	    ENVELOPE_KEY_BYTES)
+/* How long sealing may use one ephemeral key pair for a recipient node. */
+#define ENVELOPE_EPH_MESSAGES_MAX	1024
+#define ENVELOPE_EPH_SECONDS_MAX	60
+/* Recipient node keys, and ephemeral keys seen, that a cache remembers. */
+#define ENVELOPE_KEYS_SEAL_SLOTS	32
+#define ENVELOPE_KEYS_OPEN_SLOTS	64
 #define ENVELOPE_TRAILER_BYTES	(ENVELOPE_ID_BYTES + PRIM_SIG_BYTES)
 /* The longest header, and the most bytes an envelope adds to its body. */
 #define ENVELOPE_HEADER_MAX	(ENVELOPE_MAGIC_BYTES + 1 + \
@@ -87,6 +105,8 @@ struct envelope_rcpt {
 					   (PRIM_BOX_PK_BYTES) */
 };
 
+struct envelope_keys;
+
 /* What envelope_seal() puts in the header. */
 struct envelope_params {
 	const char			*origin;	/* this node's name */
@@ -96,6 +116,9 @@ struct envelope_params {
 	enum envelope_precedence	 precedence;
 	uint64_t			 created;	/* Unix seconds */
 	uint64_t			 expires;	/* > created */
+	/* Key agreements to reuse, or NULL: a new ephemeral key pair for
+	 * this envelope alone.  created is its clock. */
+	struct envelope_keys		*keys;
 };
 
 /*
@@ -106,7 +129,8 @@ struct envelope_fixed {
 	const uint8_t	*body_key;	/* ENVELOPE_KEY_BYTES */
 	const uint8_t	*nonce;		/* ENVELOPE_NONCE_BYTES */
 	const uint8_t	*eph_seeds;	/* PRIM_BOX_SEED_BYTES per distinct
-					   recipient node, in wire order */
+					   recipient node, in wire order;
+					   the params' keys are not used */
 };
 
 /* The public content of a parsed envelope (read-only). */
@@ -198,6 +222,18 @@ bool	envelope_expired(const struct envelope *env, uint64_t now);
 int	envelope_open(const struct envelope *env, const char *node,
 	    const uint8_t *box_pk, const uint8_t *box_sk, uint8_t **body,
 	    size_t *body_len) ENVELOPE_WUR;
+
+/* envelope_open() taking and keeping the shared key of the envelope's
+ * ephemeral key in keys (which may be NULL). */
+int	envelope_open_cached(const struct envelope *env, const char *node,
+	    const uint8_t *box_pk, const uint8_t *box_sk,
+	    struct envelope_keys *keys, uint8_t **body, size_t *body_len)
+	    ENVELOPE_WUR;
+
+/* A new, empty cache of key agreements (guarded memory).  0 or -ENOMEM. */
+int	envelope_keys_new(struct envelope_keys **keysp) ENVELOPE_WUR;
+/* Wipe and free it, setting *keysp to NULL; NULL is allowed. */
+void	envelope_keys_free(struct envelope_keys **keysp);
 
 /* Wipe and free a body from envelope_open(); NULL is allowed. */
 void	envelope_body_free(uint8_t **body, size_t body_len);

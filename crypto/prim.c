@@ -19,6 +19,9 @@ _Static_assert(PRIM_BOX_PK_BYTES == crypto_box_PUBLICKEYBYTES, "box pk");
 _Static_assert(PRIM_BOX_SK_BYTES == crypto_box_SECRETKEYBYTES, "box sk");
 _Static_assert(PRIM_BOX_SEED_BYTES == crypto_box_SEEDBYTES, "box seed");
 _Static_assert(PRIM_SEAL_OVERHEAD == crypto_box_SEALBYTES, "seal");
+_Static_assert(PRIM_BOX_SHARED_BYTES == crypto_box_BEFORENMBYTES, "shared");
+_Static_assert(PRIM_BOX_NONCE_BYTES == crypto_box_NONCEBYTES, "box nonce");
+_Static_assert(PRIM_BOX_MAC_BYTES == crypto_box_MACBYTES, "box mac");
 _Static_assert(PRIM_AEAD_KEY_BYTES ==
     crypto_aead_xchacha20poly1305_ietf_KEYBYTES, "aead key");
 _Static_assert(PRIM_AEAD_NONCE_BYTES ==
@@ -85,6 +88,39 @@ prim_seal_open(uint8_t *out, const uint8_t *c, size_t clen,
 	if (clen < PRIM_SEAL_OVERHEAD)
 		return -EBADMSG;
 	return crypto_box_seal_open(out, c, clen, pk, sk) == 0 ? 0 : -EBADMSG;
+}
+
+int
+prim_box_shared(uint8_t k[PRIM_BOX_SHARED_BYTES],
+    const uint8_t pk[PRIM_BOX_PK_BYTES], const uint8_t sk[PRIM_BOX_SK_BYTES])
+{
+	if (crypto_box_beforenm(k, pk, sk) != 0) {
+		sodium_memzero(k, PRIM_BOX_SHARED_BYTES);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+prim_box_seal_shared(uint8_t *c, const uint8_t *m, size_t mlen,
+    const uint8_t nonce[PRIM_BOX_NONCE_BYTES],
+    const uint8_t k[PRIM_BOX_SHARED_BYTES])
+{
+	if (mlen > crypto_box_MESSAGEBYTES_MAX - crypto_box_MACBYTES)
+		return -EMSGSIZE;
+	return crypto_box_easy_afternm(c, m, mlen, nonce, k) == 0 ? 0 :
+	    -EINVAL;
+}
+
+int
+prim_box_open_shared(uint8_t *m, const uint8_t *c, size_t clen,
+    const uint8_t nonce[PRIM_BOX_NONCE_BYTES],
+    const uint8_t k[PRIM_BOX_SHARED_BYTES])
+{
+	if (clen < crypto_box_MACBYTES)
+		return -EBADMSG;
+	return crypto_box_open_easy_afternm(m, c, clen, nonce, k) == 0 ? 0 :
+	    -EBADMSG;
 }
 
 int
@@ -307,36 +343,6 @@ prim_from_base64(uint8_t *out, size_t outlen, const char *b64, size_t b64len)
 bad:
 	sodium_memzero(out, outlen);
 	return -EINVAL;
-}
-
-int
-prim_seal_det(uint8_t *out, const uint8_t *m, size_t mlen,
-    const uint8_t pk[PRIM_BOX_PK_BYTES],
-    const uint8_t eph_seed[PRIM_BOX_SEED_BYTES])
-{
-	uint8_t esk[crypto_box_SECRETKEYBYTES], nonce[crypto_box_NONCEBYTES];
-	crypto_generichash_state st;
-	int ret = -EINVAL;
-
-	/* out = epk || crypto_box(m, nonce = BLAKE2b-192(epk || pk)), as
-	 * crypto_box_seal does, so that crypto_box_seal_open opens it. */
-	if (crypto_box_seed_keypair(out, esk, eph_seed) != 0)
-		goto out;
-	if (crypto_generichash_init(&st, NULL, 0, sizeof(nonce)) != 0 ||
-	    crypto_generichash_update(&st, out,
-	    crypto_box_PUBLICKEYBYTES) != 0 ||
-	    crypto_generichash_update(&st, pk,
-	    crypto_box_PUBLICKEYBYTES) != 0 ||
-	    crypto_generichash_final(&st, nonce, sizeof(nonce)) != 0)
-		goto out;
-	if (crypto_box_easy(out + crypto_box_PUBLICKEYBYTES, m, mlen, nonce, pk,
-	    esk) != 0)
-		goto out;
-	ret = 0;
-out:
-	sodium_memzero(esk, sizeof(esk));
-	sodium_memzero(&st, sizeof(st));
-	return ret;
 }
 
 bool

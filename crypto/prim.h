@@ -4,7 +4,8 @@
  * this file and secmem.c are the only users of <sodium.h>.
  *
  *	signing		Ed25519 (detached)
- *	sealing		X25519 sealed boxes (crypto_box_seal) for body keys
+ *	sealing		X25519 sealed boxes (crypto_box_seal), and crypto_box
+ *			with a precomputed shared key, for body keys
  *	AEAD		XChaCha20-Poly1305-IETF
  *	hashing		BLAKE2b, keyed or not, one-shot or streaming
  *	derivation	crypto_kdf (BLAKE2b) subkeys; Argon2id passphrases
@@ -31,6 +32,9 @@
 #define PRIM_BOX_SK_BYTES	32
 #define PRIM_BOX_SEED_BYTES	32
 #define PRIM_SEAL_OVERHEAD	48	/* ephemeral pk + MAC */
+#define PRIM_BOX_SHARED_BYTES	32	/* crypto_box_beforenm */
+#define PRIM_BOX_NONCE_BYTES	24
+#define PRIM_BOX_MAC_BYTES	16
 #define PRIM_AEAD_KEY_BYTES	32
 #define PRIM_AEAD_NONCE_BYTES	24
 #define PRIM_AEAD_TAG_BYTES	16
@@ -74,6 +78,24 @@ int	prim_seal(uint8_t *out, const uint8_t *m, size_t mlen,
 int	prim_seal_open(uint8_t *out, const uint8_t *c, size_t clen,
 	    const uint8_t pk[PRIM_BOX_PK_BYTES],
 	    const uint8_t sk[PRIM_BOX_SK_BYTES]) PRIM_WUR;
+
+/*
+ * The key an X25519 key pair shares with a public key (crypto_box_beforenm),
+ * for many boxes between the two.  -EINVAL for a small-order pk (all-zero
+ * shared secret).
+ */
+int	prim_box_shared(uint8_t k[PRIM_BOX_SHARED_BYTES],
+	    const uint8_t pk[PRIM_BOX_PK_BYTES],
+	    const uint8_t sk[PRIM_BOX_SK_BYTES]) PRIM_WUR;
+/* crypto_box under a shared key: c receives PRIM_BOX_MAC_BYTES + mlen
+ * bytes (MAC first).  A nonce must never repeat under one key. */
+int	prim_box_seal_shared(uint8_t *c, const uint8_t *m, size_t mlen,
+	    const uint8_t nonce[PRIM_BOX_NONCE_BYTES],
+	    const uint8_t k[PRIM_BOX_SHARED_BYTES]);
+/* m receives clen - PRIM_BOX_MAC_BYTES bytes, only if the MAC verifies. */
+int	prim_box_open_shared(uint8_t *m, const uint8_t *c, size_t clen,
+	    const uint8_t nonce[PRIM_BOX_NONCE_BYTES],
+	    const uint8_t k[PRIM_BOX_SHARED_BYTES]) PRIM_WUR;
 
 /* AEAD: c receives mlen + PRIM_AEAD_TAG_BYTES bytes. */
 int	prim_aead_seal(uint8_t *c, const uint8_t *m, size_t mlen,
@@ -140,16 +162,6 @@ int	prim_from_base64(uint8_t *out, size_t outlen, const char *b64,
 /*
  * Additions for envelopes and identities (issue 3).
  */
-
-/*
- * A sealed box (the crypto_box_seal construction) with the ephemeral key
- * pair derived from eph_seed instead of fresh randomness, for known-answer
- * tests only: reusing a seed with a different message reveals both.
- * out receives mlen + PRIM_SEAL_OVERHEAD bytes; prim_seal_open opens it.
- */
-int	prim_seal_det(uint8_t *out, const uint8_t *m, size_t mlen,
-	    const uint8_t pk[PRIM_BOX_PK_BYTES],
-	    const uint8_t eph_seed[PRIM_BOX_SEED_BYTES]);
 
 /* True when pk is a canonical Ed25519 point of large order. */
 bool	prim_sign_pk_ok(const uint8_t pk[PRIM_SIGN_PK_BYTES]) PRIM_WUR;

@@ -19,6 +19,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "crypto/envelope.h"
 #include "crypto/prim.h"
 #include "crypto/secmem.h"
 #include "keys/identity.h"
@@ -319,7 +320,9 @@ load_identity(struct daemon *d)
 		    "'%s'", path, identity_name(d->id), d->conf->name);
 		return -EINVAL;
 	}
-	return 0;
+	if ((r = envelope_keys_new(&d->keys)) != 0)
+		log_err("cannot allocate guarded memory: %s", strerror(-r));
+	return r;
 }
 
 static int
@@ -975,6 +978,7 @@ shutdown_node(struct daemon *d, const char *why)
 		audit_close(d->audit);
 	store_close(&d->store);
 	identity_free(&d->id);
+	envelope_keys_free(&d->keys);
 	free(d->links);
 	fed_free(&d->fed);
 	conf_free(&d->conf);

@@ -125,10 +125,14 @@ struct pending_verify {
 #define DAEMON_DEFERRED		100	/* a handler will reply later */
 #define DAEMON_WITNESS_WAIT_MS	2000
 
+struct envelope_keys;
+
 struct daemon {
 	struct conf		*conf;
 	struct fed		*fed;
 	struct identity		*id;
+	struct envelope_keys	*keys;		/* key agreements, reused
+						 * across envelopes */
 	char			 fpr[64];	/* this node's fingerprint */
 	char			 sandbox[80];	/* "Landlock ABI N", "off",
 						 * "none: why" */

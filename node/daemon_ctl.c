@@ -449,6 +449,7 @@ submit(struct req *q, struct outmsg *o, struct ctl_msg *ids)
 	p.precedence = o->prec;
 	p.created = (uint64_t)daemon_now();
 	p.expires = p.created + (uint64_t)o->expires;
+	p.keys = d->keys;
 	util_fmt(author, sizeof(author), "%s@%s", q->user->conf->login,
 	    d->conf->name);
 	if ((r = wire_payload_encode(o->subject, author, o->body, o->body_len,
@@ -751,8 +752,8 @@ inbox_open(struct req *q, struct devent *e, struct opened *m)
 	if (envelope_parse(m->wire, m->wlen, 0, &m->env) != 0 ||
 	    envelope_verify(m->env, origin != NULL ? origin->keys.sign_pk :
 	    identity_sign_pk(d->id)) != 0 ||
-	    envelope_open(m->env, d->conf->name, identity_box_pk(d->id),
-	    identity_box_sk(d->id), &m->payload, &m->plen) != 0 ||
+	    envelope_open_cached(m->env, d->conf->name, identity_box_pk(d->id),
+	    identity_box_sk(d->id), d->keys, &m->payload, &m->plen) != 0 ||
 	    wire_payload_decode(m->payload, m->plen, &m->pl) != 0) {
 		if (e != NULL) {
 			e->ev.type = AUDIT_EV_INTEGRITY_FAILURE;

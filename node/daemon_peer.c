@@ -324,8 +324,8 @@ peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
 	int r;
 
 	(void)label;
-	r = envelope_open(env, d->conf->name, identity_box_pk(d->id),
-	    identity_box_sk(d->id), &body, &body_len);
+	r = envelope_open_cached(env, d->conf->name, identity_box_pk(d->id),
+	    identity_box_sk(d->id), d->keys, &body, &body_len);
 	if (r != 0) {
 		refuse(d, info, prev, d->conf->name, AUDIT_EV_INTEGRITY_FAILURE,
 		    r == -EPROTO ? "label-mismatch" : "unreadable",

@@ -6,7 +6,9 @@
  * swapped between two envelopes, a header re-signed by a relay, a
  * malleated signature and small-order keys refused; the inner label
  * check; size bounds; and a known-answer vector from fixed seeds
- * (tests/data/TEST-ONLY-envelope-v1.txt) so that the format cannot drift.
+ * (tests/data/TEST-ONLY-envelope-v2.txt) so that the format cannot drift;
+ * key agreements cached between envelopes: shared, rotated, bounded, and
+ * a wrapped key moved between envelopes of one batch refused.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -18,7 +20,7 @@
 #include "crypto/secmem.h"
 #include "tests/tap.h"
 
-#define KAT_FILE	"tests/data/TEST-ONLY-envelope-v1.txt"
+#define KAT_FILE	"tests/data/TEST-ONLY-envelope-v2.txt"
 
 struct signer {
 	uint8_t	pk[PRIM_SIGN_PK_BYTES];
@@ -529,7 +531,10 @@ test_bounds(void)
 	    &len, NULL) != 0)
 		BAIL_OUT("seal");
 	ver = w[4];
-	w[4] = 2;
+	w[4] = 1;
+	is(envelope_parse(w, len, 0, &env), -EPROTONOSUPPORT,
+	    "format 1 (a sealed box per key) is named as unsupported");
+	w[4] = 3;
 	is(envelope_parse(w, len, 0, &env), -EPROTONOSUPPORT,
 	    "another format version is named as such");
 	w[4] = ver;
@@ -565,7 +570,7 @@ test_known_answer(void)
 	    "NATO SECRET//ATOMAL//REL TO BEL,FRA,NLD");
 	uint8_t key[32], nonce[24], seeds[64], *w, id[ENVELOPE_ID_BYTES];
 	struct envelope_fixed fx = { key, nonce, seeds };
-	const char msg[] = "Known-answer body for valise envelope format 1.\n";
+	const char msg[] = "Known-answer body for valise envelope format 2.\n";
 	char *hex, idhex[2 * ENVELOPE_ID_BYTES + 1], line[16384];
 	char *want_id = NULL, *want_env = NULL;
 	size_t len;
@@ -586,7 +591,7 @@ test_known_answer(void)
 		if ((f = fopen(kat_path(), "w")) == NULL)
 			BAIL_OUT("cannot write %s", kat_path());
 		fprintf(f,
-		    "# TEST-ONLY known-answer vector, envelope format 1.\n"
+		    "# TEST-ONLY known-answer vector, envelope format 2.\n"
 		    "# Keys, body key, nonce and ephemeral seeds are fixed in "
 		    "tests/t_envelope.c\n# (test_known_answer).  Never edit: "
 		    "a change here is a format change.\nid %s\nenvelope %s\n",
@@ -626,6 +631,197 @@ test_known_answer(void)
 	free(want_env);
 }
 
+/* Offset of the first wrapped key of a sealed envelope. */
+static size_t
+keys_offset(const uint8_t *w, size_t len)
+{
+	struct envelope *env = NULL;
+	const struct envelope_info *in;
+	size_t off;
+
+	if (envelope_parse(w, len, 0, &env) != 0)
+		BAIL_OUT("parse");
+	in = envelope_info(env);
+	off = label_offset(in) + 2 + strlen(in->label) + 1 + 8 + 8 +
+	    ENVELOPE_NONCE_BYTES + 4;
+	envelope_free(&env);
+	return off;
+}
+
+/* Seal "cached" to r with keys at time t. */
+static uint8_t *
+seal_at(const struct envelope_rcpt *r, struct envelope_keys *keys,
+    uint64_t t, size_t *len)
+{
+	struct envelope_params p = params(r, 1, "BE:SECRET");
+	uint8_t *w;
+
+	p.keys = keys;
+	p.created = t;
+	p.expires = t + 86400;
+	if (envelope_seal(&p, origin.sk, (const uint8_t *)"cached", 6, &w,
+	    len, NULL) != 0)
+		BAIL_OUT("seal");
+	return w;
+}
+
+/* Parse, verify and open as NL-MINBUZA with keys: 0 or the error. */
+static int
+open_cached(const uint8_t *w, size_t len, struct envelope_keys *keys)
+{
+	struct envelope *env = NULL;
+	uint8_t *body = NULL;
+	size_t body_len = 0;
+	int r;
+
+	if ((r = envelope_parse(w, len, 0, &env)) == 0 &&
+	    (r = envelope_verify(env, origin.pk)) == 0 &&
+	    (r = envelope_open_cached(env, "NL-MINBUZA", nl.pk, nl.sk, keys,
+	    &body, &body_len)) == 0 &&
+	    (body_len != 6 || memcmp(body, "cached", 6) != 0))
+		r = -EPROTO;
+	envelope_body_free(&body, body_len);
+	envelope_free(&env);
+	return r;
+}
+
+/* Whether the first wrapped key of w has the ephemeral key epk. */
+static bool
+has_eph(const uint8_t *w, size_t len, const uint8_t *epk)
+{
+	return memcmp(w + keys_offset(w, len), epk, PRIM_BOX_PK_BYTES) == 0;
+}
+
+/*
+ * Key agreements reused between envelopes: one ephemeral key per recipient
+ * node key for a bounded number of envelopes and seconds, and on the other
+ * side one shared key per ephemeral key; each wrapped key bound to its own
+ * envelope by its nonce.
+ */
+static void
+test_cached_keys(void)
+{
+	const struct envelope_rcpt r[] = { { "NL-MINBUZA", nl.pk } };
+	const struct envelope_rcpt rf[] = { { "FR-MEAE", fr.pk } };
+	struct envelope_keys *sk = NULL, *rk = NULL;
+	const uint64_t t0 = 1798761600;
+	uint8_t *a, *b, *c, epk[PRIM_BOX_PK_BYTES];
+	size_t alen, blen, clen, ka, kb, i;
+	bool same = true, fresh = true;
+	int fails = 0;
+
+	if (envelope_keys_new(&sk) != 0 || envelope_keys_new(&rk) != 0)
+		BAIL_OUT("envelope_keys_new");
+	a = seal_at(r, sk, t0, &alen);
+	b = seal_at(r, sk, t0 + 1, &blen);
+	ka = keys_offset(a, alen);
+	kb = keys_offset(b, blen);
+	memcpy(epk, a + ka, sizeof(epk));
+	ok(has_eph(b, blen, epk),
+	    "two envelopes of a batch share the ephemeral public key");
+	ok(memcmp(a + ka + PRIM_BOX_PK_BYTES, b + kb + PRIM_BOX_PK_BYTES,
+	    ENVELOPE_WRAPPED_BYTES - PRIM_BOX_PK_BYTES) != 0,
+	    "and nothing else of their wrapped keys");
+	is(open_cached(a, alen, rk), 0, "the first opens, caching its key");
+	is(open_cached(b, blen, rk), 0, "the second opens with the cache");
+	is(open_cached(b, blen, NULL), 0, "and without it");
+	is(accept(a, alen, origin.pk, "NL-MINBUZA", &nl,
+	    (const uint8_t *)"cached", 6), 0, "envelope_open opens it too");
+
+	/* A wrapped key moved to another envelope of the batch (same
+	 * ephemeral key, same shared key), even re-signed by the origin. */
+	memcpy(b + kb, a + ka, ENVELOPE_WRAPPED_BYTES);
+	resign(b, blen, origin.sk);
+	is(open_cached(b, blen, rk), -EBADMSG,
+	    "a wrapped key moved between envelopes of a batch does not open");
+	is(open_cached(b, blen, NULL), -EBADMSG, "nor without the cache");
+	free(b);
+
+	/* A small-order ephemeral key, with and without the cache. */
+	b = seal_at(r, sk, t0, &blen);
+	memset(b + kb, 0, PRIM_BOX_PK_BYTES);
+	resign(b, blen, origin.sk);
+	is(open_cached(b, blen, rk), -EBADMSG,
+	    "a small-order ephemeral key is refused");
+	is(open_cached(b, blen, NULL), -EBADMSG, "also without the cache");
+	free(b);
+	free(a);
+
+	c = seal_at(r, NULL, t0, &clen);
+	ok(!has_eph(c, clen, epk),
+	    "without a cache each envelope has its own ephemeral key");
+	free(c);
+	c = seal_at(rf, sk, t0, &clen);
+	ok(!has_eph(c, clen, epk),
+	    "another recipient node, another ephemeral key");
+	free(c);
+
+	/* Rotation by time: ENVELOPE_EPH_SECONDS_MAX after the first use,
+	 * and when the clock goes back. */
+	c = seal_at(r, sk, t0 + ENVELOPE_EPH_SECONDS_MAX - 1, &clen);
+	ok(has_eph(c, clen, epk),
+	    "the same ephemeral key just before the time bound");
+	free(c);
+	c = seal_at(r, sk, t0 + ENVELOPE_EPH_SECONDS_MAX, &clen);
+	ok(!has_eph(c, clen, epk), "a new one at the time bound");
+	memcpy(epk, c + keys_offset(c, clen), sizeof(epk));
+	is(open_cached(c, clen, rk), 0, "which opens");
+	free(c);
+	c = seal_at(r, sk, t0, &clen);
+	ok(!has_eph(c, clen, epk), "and a new one when the clock goes back");
+	memcpy(epk, c + keys_offset(c, clen), sizeof(epk));
+	free(c);
+
+	/* Rotation by count: the key just made has had one use. */
+	for (i = 1; i <= ENVELOPE_EPH_MESSAGES_MAX; i++) {
+		c = seal_at(r, sk, t0, &clen);
+		if (i < ENVELOPE_EPH_MESSAGES_MAX)
+			same &= has_eph(c, clen, epk);
+		else
+			fresh = !has_eph(c, clen, epk);
+		if (i % 97 == 0 || i == ENVELOPE_EPH_MESSAGES_MAX)
+			fails += open_cached(c, clen, rk) != 0;
+		free(c);
+	}
+	ok(same, "one ephemeral key for ENVELOPE_EPH_MESSAGES_MAX envelopes");
+	ok(fresh, "and a new one after them");
+	is(fails, 0, "all of them open");
+
+	/* More ephemeral keys than the opening cache holds, and more node
+	 * keys than the sealing cache holds: slots are reused, nothing
+	 * mixed up. */
+	for (i = 0; i < ENVELOPE_KEYS_OPEN_SLOTS + 8; i++) {
+		a = seal_at(r, NULL, t0, &alen);
+		fails += open_cached(a, alen, rk) != 0;
+		free(a);
+	}
+	is(fails, 0, "%d ephemeral keys open through a cache of %d",
+	    ENVELOPE_KEYS_OPEN_SLOTS + 8, ENVELOPE_KEYS_OPEN_SLOTS);
+	for (i = 0; i < ENVELOPE_KEYS_SEAL_SLOTS + 4; i++) {
+		struct boxkeys k;
+		struct envelope_rcpt rn[] = { { "NL-MINBUZA", k.pk } };
+		uint8_t seed[32];
+
+		memset(seed, 0x40 + (int)i, sizeof(seed));
+		if (prim_box_keypair(k.pk, k.sk, seed) != 0)
+			BAIL_OUT("box key");
+		a = seal_at(rn, sk, t0, &alen);
+		fails += accept(a, alen, origin.pk, "NL-MINBUZA", &k,
+		    (const uint8_t *)"cached", 6) != 0;
+		free(a);
+		secmem_wipe(&k, sizeof(k));
+	}
+	is(fails, 0, "%d node keys seal through a cache of %d",
+	    ENVELOPE_KEYS_SEAL_SLOTS + 4, ENVELOPE_KEYS_SEAL_SLOTS);
+	a = seal_at(r, sk, t0, &alen);
+	is(open_cached(a, alen, rk), 0, "and the first node key still works");
+	free(a);
+	envelope_keys_free(&sk);
+	envelope_keys_free(&rk);
+	ok(sk == NULL && rk == NULL, "envelope_keys_free clears the pointer");
+	envelope_keys_free(NULL);
+}
+
 static void
 test_precedence(void)
 {
@@ -656,6 +852,7 @@ main(void)
 	test_inner_label();
 	test_bounds();
 	test_known_answer();
+	test_cached_keys();
 	test_precedence();
 	return done_testing();
 }

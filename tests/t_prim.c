@@ -135,29 +135,46 @@ test_codecs(void)
 	    "non-ASCII byte refused");
 }
 
-/* prim_seal_det, prim_sign_pk_ok and prim_box_pk_ok (added for issue 3). */
+/* prim_box_shared and its boxes, prim_sign_pk_ok and prim_box_pk_ok. */
 static void
 test_additions(void)
 {
 	uint8_t seed[PRIM_BOX_SEED_BYTES] = { 4 };
 	uint8_t eph[PRIM_BOX_SEED_BYTES] = { 5 };
 	uint8_t pk[PRIM_BOX_PK_BYTES], sk[PRIM_BOX_SK_BYTES];
+	uint8_t epk[PRIM_BOX_PK_BYTES], esk[PRIM_BOX_SK_BYTES];
+	uint8_t k1[PRIM_BOX_SHARED_BYTES], k2[PRIM_BOX_SHARED_BYTES];
+	uint8_t nonce[PRIM_BOX_NONCE_BYTES] = { 6 };
 	uint8_t spk[PRIM_SIGN_PK_BYTES], ssk[PRIM_SIGN_SK_BYTES];
-	uint8_t m[32], c1[32 + PRIM_SEAL_OVERHEAD], c2[sizeof(c1)], out[32];
+	uint8_t m[32], c1[32 + PRIM_SEAL_OVERHEAD], out[32];
+	uint8_t b[PRIM_BOX_MAC_BYTES + 32];
 	uint8_t small[PRIM_BOX_PK_BYTES] = { 0 };
 	/* The Ed25519 identity point (order 1) encodes as 01 00 ... 00. */
 	uint8_t order1[PRIM_SIGN_PK_BYTES] = { 1 };
 
 	memset(m, 0x33, sizeof(m));
 	is(prim_box_keypair(pk, sk, seed), 0, "box key pair");
-	is(prim_seal_det(c1, m, sizeof(m), pk, eph), 0, "deterministic seal");
-	is(prim_seal_det(c2, m, sizeof(m), pk, eph), 0, "again");
-	is_mem(c1, c2, sizeof(c1), "same seed, same bytes");
-	is(prim_seal_open(out, c1, sizeof(c1), pk, sk), 0,
-	    "prim_seal_open opens a deterministic seal");
+	is(prim_box_keypair(epk, esk, eph), 0, "ephemeral key pair");
+	is(prim_box_shared(k1, pk, esk), 0, "shared key, sender's side");
+	is(prim_box_shared(k2, epk, sk), 0, "shared key, recipient's side");
+	is_mem(k1, k2, sizeof(k1), "both sides agree");
+	is(prim_box_seal_shared(b, m, sizeof(m), nonce, k1), 0,
+	    "box under the shared key");
+	is(prim_box_open_shared(out, b, sizeof(b), nonce, k2), 0,
+	    "opens under the other side's key");
 	is_mem(out, m, sizeof(m), "round trip");
-	is(prim_seal_det(c1, m, sizeof(m), small, eph), -EINVAL,
-	    "deterministic seal to a small-order key refused");
+	nonce[0] ^= 1;
+	is(prim_box_open_shared(out, b, sizeof(b), nonce, k2), -EBADMSG,
+	    "another nonce does not open it");
+	nonce[0] ^= 1;
+	b[sizeof(b) - 1] ^= 1;
+	is(prim_box_open_shared(out, b, sizeof(b), nonce, k2), -EBADMSG,
+	    "a flipped bit does not open");
+	is(prim_box_open_shared(out, b, PRIM_BOX_MAC_BYTES - 1, nonce, k2),
+	    -EBADMSG, "shorter than a MAC refused");
+	is(prim_box_shared(k1, small, esk), -EINVAL,
+	    "no shared key with a small-order key");
+	ok(prim_is_zero(k1, sizeof(k1)), "and nothing left in the output");
 	is(prim_seal(c1, m, sizeof(m), small), -EINVAL,
 	    "random seal to a small-order key refused");
 
@@ -172,6 +189,8 @@ test_additions(void)
 	memset(order1, 0, sizeof(order1));
 	ok(!prim_sign_pk_ok(order1), "the all-zero Ed25519 key is refused");
 	secmem_wipe(sk, sizeof(sk));
+	secmem_wipe(esk, sizeof(esk));
+	secmem_wipe(k2, sizeof(k2));
 	secmem_wipe(ssk, sizeof(ssk));
 }
 

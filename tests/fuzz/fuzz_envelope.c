@@ -5,9 +5,10 @@
  * The first input byte picks a mode.  Even: the rest is parsed as is (what
  * a relay receives).  Odd: the message id and signature of the rest are
  * first recomputed with the fixed origin key, so the fuzzer also reaches
- * verify and open with structures of its choosing.  A parsed envelope
- * must give back exactly its input bytes; an opened one must hold the
- * body length its header announced.
+ * verify and open with structures of its choosing.  Bit 2 opens through
+ * a cache of key agreements kept across inputs, as the node does.  A
+ * parsed envelope must give back exactly its input bytes; an opened one
+ * must hold the body length its header announced.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -20,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* The keys of tests/t_envelope.c, so its vector is a useful seed. */
 static uint8_t origin_pk[32], origin_sk[64], nl_pk[32], nl_sk[32];
+static struct envelope_keys *keys;
 
 static void
 init(void)
@@ -35,7 +37,8 @@ init(void)
 	if (prim_sign_keypair(origin_pk, origin_sk, seed) != 0)
 		abort();
 	memset(seed, 0x03, sizeof(seed));
-	if (prim_box_keypair(nl_pk, nl_sk, seed) != 0)
+	if (prim_box_keypair(nl_pk, nl_sk, seed) != 0 ||
+	    envelope_keys_new(&keys) != 0)
 		abort();
 	done = 1;
 }
@@ -91,7 +94,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		abort();
 	if (envelope_verify(env, origin_pk) != 0)
 		goto out;
-	r = envelope_open(env, "NL-MINBUZA", nl_pk, nl_sk, &body, &body_len);
+	r = envelope_open_cached(env, "NL-MINBUZA", nl_pk, nl_sk,
+	    (data[0] & 4) ? keys : NULL, &body, &body_len);
 	if (r == 0 && body_len != in->body_len)
 		abort();
 	if (r != 0 && (body != NULL || body_len != 0))
