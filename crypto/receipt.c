@@ -83,6 +83,25 @@ fields_valid(unsigned type, const char *node, const char *user,
 }
 
 static int
+id_cmp(const void *a, const void *b)
+{
+	return memcmp(a, b, RECEIPT_ID_BYTES);
+}
+
+/* Whether n ids are in strictly ascending order (so none repeats). */
+static bool
+ids_ascending(const uint8_t *ids, size_t n)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (memcmp(ids + (i - 1) * RECEIPT_ID_BYTES,
+		    ids + i * RECEIPT_ID_BYTES, RECEIPT_ID_BYTES) >= 0)
+			return false;
+	return true;
+}
+
+static int
 sign_digest(const uint8_t *d, const uint8_t *sk, uint8_t *sig)
 {
 	uint8_t m[SIG_CONTEXT_BYTES + RECEIPT_ID_BYTES];
@@ -97,23 +116,23 @@ receipt_create(const struct receipt_params *p, const uint8_t *sign_sk,
     uint8_t **outp, size_t *outlenp)
 {
 	const char *user, *text;
-	uint8_t *out, *sig, d[RECEIPT_ID_BYTES];
+	uint8_t *out, *sig, *ids, d[RECEIPT_ID_BYTES];
 	struct buf_writer w;
 	size_t len;
 	int ret = -EINVAL;
 
 	*outp = NULL;
 	*outlenp = 0;
-	if (p == NULL || sign_sk == NULL || p->msg_id == NULL ||
-	    p->node == NULL)
+	if (p == NULL || sign_sk == NULL || p->msg_ids == NULL ||
+	    p->nids == 0 || p->nids > RECEIPT_IDS_MAX || p->node == NULL)
 		return -EINVAL;
 	user = p->user != NULL ? p->user : "";
 	text = p->text != NULL ? p->text : "";
 	if (!fields_valid((unsigned)p->type, p->node, user,
 	    (unsigned)p->reason, text))
 		return -EINVAL;
-	len = RECEIPT_MAGIC_BYTES + 1 + 1 + RECEIPT_ID_BYTES + 1 +
-	    strlen(p->node) + 1 + strlen(user) + 8 + 2 + 2 + strlen(text) +
+	len = RECEIPT_MAGIC_BYTES + 1 + 1 + 1 + p->nids * RECEIPT_ID_BYTES +
+	    1 + strlen(p->node) + 1 + strlen(user) + 8 + 2 + 2 + strlen(text) +
 	    PRIM_SIG_BYTES;
 	if ((out = malloc(len)) == NULL)
 		return -ENOMEM;
@@ -121,7 +140,12 @@ receipt_create(const struct receipt_params *p, const uint8_t *sign_sk,
 	if (buf_put_bytes(&w, RECEIPT_MAGIC, RECEIPT_MAGIC_BYTES) != 0 ||
 	    buf_put_u8(&w, RECEIPT_VERSION) != 0 ||
 	    buf_put_u8(&w, (uint8_t)p->type) != 0 ||
-	    buf_put_bytes(&w, p->msg_id, RECEIPT_ID_BYTES) != 0 ||
+	    buf_put_u8(&w, (uint8_t)p->nids) != 0 ||
+	    buf_put_reserve(&w, &ids, p->nids * RECEIPT_ID_BYTES) != 0)
+		goto out_free;
+	memcpy(ids, p->msg_ids, p->nids * RECEIPT_ID_BYTES);
+	qsort(ids, p->nids, RECEIPT_ID_BYTES, id_cmp);
+	if (!ids_ascending(ids, p->nids) ||
 	    buf_put_str8(&w, p->node) != 0 ||
 	    buf_put_str8(&w, user) != 0 ||
 	    buf_put_u64(&w, p->time) != 0 ||
@@ -147,7 +171,7 @@ receipt_parse(const uint8_t *wire, size_t len, struct receipt **rp)
 	struct receipt_info *in;
 	struct buf_reader b;
 	const uint8_t *magic;
-	uint8_t version, type;
+	uint8_t version, type, nids;
 	uint16_t reason;
 	size_t signed_len;
 	int ret = -EBADMSG;
@@ -169,7 +193,11 @@ receipt_parse(const uint8_t *wire, size_t len, struct receipt **rp)
 	}
 	in->version = version;
 	if (buf_get_u8(&b, &type) != 0 ||
-	    buf_get_bytes(&b, in->msg_id, RECEIPT_ID_BYTES) != 0 ||
+	    buf_get_u8(&b, &nids) != 0 ||
+	    nids == 0 || nids > RECEIPT_IDS_MAX ||
+	    buf_get_bytes(&b, in->msg_ids, (size_t)nids *
+	    RECEIPT_ID_BYTES) != 0 ||
+	    !ids_ascending(&in->msg_ids[0][0], nids) ||
 	    buf_get_str8(&b, in->node, sizeof(in->node), 1,
 	    NAME_NODE_MAX) != 0 ||
 	    buf_get_str8(&b, in->user, sizeof(in->user), 0,
@@ -185,6 +213,7 @@ receipt_parse(const uint8_t *wire, size_t len, struct receipt **rp)
 		goto out_free;
 	if (!fields_valid(type, in->node, in->user, reason, in->text))
 		goto out_free;
+	in->nids = nids;
 	in->type = (enum receipt_type)type;
 	in->reason = (enum receipt_reason)reason;
 	if (prim_hash(in->digest, sizeof(in->digest), wire, signed_len, NULL,

@@ -3,11 +3,13 @@
  * receipt: signed delivery, read and non-delivery receipts
  * (docs/protocol.md, section 3).
  *
- * A receipt names the message id it answers and the node that issues it,
+ * A receipt names the message ids it answers (one, or a batch of delivery
+ * receipts signed once) and the node that issues it,
  * optionally the user on that node, a time, and for non-delivery a reason
- * code and a short text.  The issuing node signs "valise-receipt-1" ||
- * BLAKE2b-256(everything before the signature) with its Ed25519 key, so a
- * receipt cannot be moved to another message or claimed by another node.
+ * code and a short text, for every id alike.  The issuing node signs
+ * "valise-receipt-1" || BLAKE2b-256(everything before the signature) with
+ * its Ed25519 key, so a receipt cannot be moved to other messages or
+ * claimed by another node.
  * As for envelopes: parse with public data, then verify with the issuing
  * node's signing public key.  Functions return 0 or -errno; never print.
  */
@@ -23,15 +25,18 @@
 
 #define RECEIPT_WUR __attribute__((warn_unused_result))
 
-#define RECEIPT_VERSION		1
+#define RECEIPT_VERSION		2
 #define RECEIPT_MAGIC		"VLSR"
 #define RECEIPT_MAGIC_BYTES	4
 #define RECEIPT_ID_BYTES	32	/* = ENVELOPE_ID_BYTES */
+/* Message ids one receipt answers: a round's deliveries to one origin,
+ * in batches of at most 64 (2 KiB of ids). */
+#define RECEIPT_IDS_MAX		64
 /* A reason text is a short human explanation, not a report: 256 bytes. */
 #define RECEIPT_TEXT_MAX	256
 /* The largest receipt on the wire. */
 #define RECEIPT_WIRE_MAX	(RECEIPT_MAGIC_BYTES + 1 + 1 + \
-	    RECEIPT_ID_BYTES + 1 + NAME_NODE_MAX + 1 + NAME_ADDR_MAX + 8 + \
+	    1 + RECEIPT_IDS_MAX * RECEIPT_ID_BYTES + 1 + NAME_NODE_MAX + 1 + NAME_ADDR_MAX + 8 + \
 	    2 + 2 + RECEIPT_TEXT_MAX + PRIM_SIG_BYTES)
 
 enum receipt_type {
@@ -55,7 +60,9 @@ enum receipt_reason {
 
 struct receipt_params {
 	enum receipt_type	 type;
-	const uint8_t		*msg_id;	/* RECEIPT_ID_BYTES */
+	const uint8_t		*msg_ids;	/* nids * RECEIPT_ID_BYTES,
+						   distinct, any order */
+	size_t			 nids;		/* 1..RECEIPT_IDS_MAX */
 	const char		*node;		/* the issuing node */
 	const char		*user;		/* user@node or NULL/"";
 						   needed for RECEIPT_READ */
@@ -67,7 +74,9 @@ struct receipt_params {
 struct receipt_info {
 	unsigned		 version;
 	enum receipt_type	 type;
-	uint8_t			 msg_id[RECEIPT_ID_BYTES];
+	size_t			 nids;
+	uint8_t			 msg_ids[RECEIPT_IDS_MAX][RECEIPT_ID_BYTES];
+					/* in ascending byte order */
 	char			 node[NAME_NODE_MAX + 1];
 	char			 user[NAME_ADDR_MAX + 1];	/* may be "" */
 	uint64_t		 time;
@@ -84,8 +93,9 @@ struct receipt;
  * *out is malloc'd (the caller frees it), *outlen bytes.  0; -EINVAL for
  * an unknown type or reason, a reason on a positive receipt or none on a
  * non-delivery, an invalid node or user, a user on another node, a READ
- * receipt without a user, or a text with control bytes or too long;
- * -ENOMEM.
+ * receipt without a user, a text with control bytes or too long, no id,
+ * more than RECEIPT_IDS_MAX or the same id twice; -ENOMEM.  The ids are
+ * written in ascending order (one encoding per set of ids).
  */
 int	receipt_create(const struct receipt_params *p, const uint8_t *sign_sk,
 	    uint8_t **out, size_t *outlen);

@@ -186,6 +186,8 @@ round_commit(struct daemon *d)
 	size_t i;
 	int r = 0;
 
+	if (d->nreceipts > 0)
+		peer_flush_receipts(d);
 	for (i = 0; i < d->nevents; i++)
 		evs[i] = d->events[i].ev;
 	if (d->overflow) {
@@ -832,8 +834,10 @@ take_frames(struct daemon *d)
 	struct transport_msg m;
 	int r;
 
+	/* Room for the events of one more frame: a receipt records one
+	 * per message it answers. */
 	while (d->nwork < DAEMON_BATCH_MAX / 2 &&
-	    d->nevents < DAEMON_BATCH_MAX - 8 &&
+	    d->nevents < DAEMON_BATCH_MAX - RECEIPT_IDS_MAX - 8 &&
 	    d->npending < DAEMON_BATCH_MAX - 8) {
 		r = transport_recv(d->tp, &m);
 		if (r == -EAGAIN)

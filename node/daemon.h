@@ -127,6 +127,12 @@ struct pending_verify {
 
 struct envelope_keys;
 
+/* A delivery receipt waiting for the end of the round. */
+struct daemon_receipt {
+	char		origin[NAME_NODE_MAX + 1];
+	uint8_t		id[WIRE_ID_BYTES];
+};
+
 struct daemon {
 	struct conf		*conf;
 	struct fed		*fed;
@@ -158,6 +164,8 @@ struct daemon {
 	struct pending		 pending[DAEMON_BATCH_MAX];
 	size_t			 npending;
 	size_t			 nwork;		/* frames + requests taken */
+	struct daemon_receipt	 receipts[DAEMON_BATCH_MAX];
+	size_t			 nreceipts;	/* peer_flush_receipts */
 
 	struct pending_verify	 verify;
 	bool			 overflow;	/* an event did not fit */
@@ -201,6 +209,9 @@ int	peer_receipt(struct daemon *d, enum receipt_type type,
 	    const uint8_t id[WIRE_ID_BYTES], const char *origin,
 	    const char *dest, const char *user, enum receipt_reason reason,
 	    const char *text);
+/* Sign the round's delivery receipts, one per origin and RECEIPT_IDS_MAX
+ * ids, and queue them (inside the round, before it commits). */
+void	peer_flush_receipts(struct daemon *d);
 
 /* Deliver a verified, policy-checked envelope to the local inbox. */
 struct envelope;

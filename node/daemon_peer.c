@@ -129,15 +129,11 @@ apply_receipt(struct daemon *d, enum receipt_type type,
 	    why[0] ? why : NULL, daemon_now());
 }
 
-int
-peer_receipt(struct daemon *d, enum receipt_type type,
-    const uint8_t id[WIRE_ID_BYTES], const char *origin, const char *dest,
-    const char *user, enum receipt_reason reason, const char *text)
+/* Sign a receipt and queue it to origin (inside the round). */
+static int
+queue_receipt(struct daemon *d, const struct receipt_params *p,
+    const char *origin)
 {
-	char full[RECEIPT_TEXT_MAX + 1];
-	struct receipt_params p = { .type = type, .msg_id = id,
-	    .node = d->conf->name, .user = user, .time = (uint64_t)daemon_now(),
-	    .reason = reason, .text = text };
 	const struct fed_node *hop;
 	struct store_item it;
 	struct receipt *rc = NULL;
@@ -145,21 +141,11 @@ peer_receipt(struct daemon *d, enum receipt_type type,
 	size_t len;
 	int r;
 
-	/* A relay names the destination it could not reach. */
-	if (type == RECEIPT_NONDELIVERY && dest != NULL &&
-	    strcmp(dest, d->conf->name) != 0 && (user == NULL || !user[0])) {
-		util_fmt(full, sizeof(full), "%s: %s", dest, text ? text : "");
-		p.text = full;
-	}
-	if (strcmp(origin, d->conf->name) == 0) {
-		apply_receipt(d, type, id, d->conf->name, user, reason, p.text);
-		return 0;
-	}
 	if ((hop = fed_next_hop(d->fed, origin)) == NULL) {
 		log_warn("receipt for %s: no route back to %s", origin, origin);
 		return -EHOSTUNREACH;
 	}
-	if ((r = receipt_create(&p, identity_sign_sk(d->id), &bytes, &len))
+	if ((r = receipt_create(p, identity_sign_sk(d->id), &bytes, &len))
 	    != 0)
 		return r;
 	if ((r = receipt_parse(bytes, len, &rc)) != 0)
@@ -182,6 +168,113 @@ out:
 	return r == -EEXIST ? 0 : r;
 }
 
+int
+peer_receipt(struct daemon *d, enum receipt_type type,
+    const uint8_t id[WIRE_ID_BYTES], const char *origin, const char *dest,
+    const char *user, enum receipt_reason reason, const char *text)
+{
+	char full[RECEIPT_TEXT_MAX + 1];
+	struct receipt_params p = { .type = type, .msg_ids = id, .nids = 1,
+	    .node = d->conf->name, .user = user, .time = (uint64_t)daemon_now(),
+	    .reason = reason, .text = text };
+
+	/* A relay names the destination it could not reach. */
+	if (type == RECEIPT_NONDELIVERY && dest != NULL &&
+	    strcmp(dest, d->conf->name) != 0 && (user == NULL || !user[0])) {
+		util_fmt(full, sizeof(full), "%s: %s", dest, text ? text : "");
+		p.text = full;
+	}
+	if (strcmp(origin, d->conf->name) == 0) {
+		apply_receipt(d, type, id, d->conf->name, user, reason, p.text);
+		return 0;
+	}
+	return queue_receipt(d, &p, origin);
+}
+
+/*
+ * A message from origin was delivered here: its delivery receipt waits
+ * for the end of the round, to be signed with the others to that origin.
+ */
+static void
+receipt_delivered(struct daemon *d, const uint8_t id[WIRE_ID_BYTES],
+    const char *origin)
+{
+	struct daemon_receipt *dr;
+
+	if (strcmp(origin, d->conf->name) == 0) {
+		apply_receipt(d, RECEIPT_DELIVERY, id, d->conf->name, NULL,
+		    RECEIPT_REASON_NONE, NULL);
+		return;
+	}
+	if (d->nreceipts == DAEMON_BATCH_MAX)
+		peer_flush_receipts(d);
+	dr = &d->receipts[d->nreceipts++];
+	util_fmt(dr->origin, sizeof(dr->origin), "%s", origin);
+	memcpy(dr->id, id, sizeof(dr->id));
+}
+
+void
+peer_flush_receipts(struct daemon *d)
+{
+	uint8_t ids[RECEIPT_IDS_MAX][RECEIPT_ID_BYTES];
+	struct receipt_params p = { .type = RECEIPT_DELIVERY,
+	    .node = d->conf->name, .time = (uint64_t)daemon_now(),
+	    .reason = RECEIPT_REASON_NONE, .msg_ids = &ids[0][0] };
+	char origin[NAME_NODE_MAX + 1];
+	size_t i, kept;
+	int r;
+
+	while (d->nreceipts > 0) {
+		/* The first waiting origin's receipts, up to a batch; the
+		 * others move up. */
+		util_fmt(origin, sizeof(origin), "%s", d->receipts[0].origin);
+		p.nids = 0;
+		for (i = kept = 0; i < d->nreceipts; i++) {
+			struct daemon_receipt *dr = &d->receipts[i];
+
+			if (p.nids < RECEIPT_IDS_MAX &&
+			    strcmp(dr->origin, origin) == 0)
+				memcpy(ids[p.nids++], dr->id, RECEIPT_ID_BYTES);
+			else
+				d->receipts[kept++] = *dr;
+		}
+		d->nreceipts = kept;
+		if ((r = queue_receipt(d, &p, origin)) != 0 &&
+		    r != -EHOSTUNREACH) {
+			/* Delivered must mean told: undo the round. */
+			log_err("cannot queue delivery receipts to %s: %s; "
+			    "undoing the round", origin, strerror(-r));
+			store_fail(d->store);
+			d->nreceipts = 0;
+		}
+	}
+}
+
+/* One audit event per message id a receipt answers. */
+static void
+receipt_events(struct daemon *d, struct transport_msg *m,
+    const struct receipt_info *info, const char *decision, const char *rule,
+    const char *next)
+{
+	struct devent *e;
+	size_t i;
+
+	for (i = 0; i < info->nids; i++) {
+		if ((e = event_for(d, AUDIT_EV_RECEIPT, NULL, m->peer, next))
+		    == NULL)
+			return;
+		daemon_hex(e->id, info->msg_ids[i], RECEIPT_ID_BYTES);
+		e->ev.msg_id = e->id;
+		DEVENT_SET(e, origin, origin, info->node);
+		util_fmt(e->detail, sizeof(e->detail), "%s%s%s",
+		    receipt_type_name(info->type), info->reason ? ": " : "",
+		    info->reason ? receipt_reason_name(info->reason) : "");
+		e->ev.detail = e->detail;
+		e->ev.decision = decision;
+		e->ev.rule = rule;
+	}
+}
+
 static void
 handle_receipt(struct daemon *d, struct transport_msg *m,
     const struct wire_frame *f)
@@ -191,7 +284,7 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 	struct receipt *rc = NULL;
 	struct store_item it;
 	struct devent *e;
-	bool failed = false;
+	size_t i;
 	int r;
 
 	if ((r = receipt_parse(f->data, f->len, &rc)) != 0) {
@@ -215,40 +308,25 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 	/* Taken whole or not at all, as an envelope (handle_envelope). */
 	if (daemon_txn(d) != 0)
 		goto out;
-	e = event_for(d, AUDIT_EV_RECEIPT, NULL, m->peer, NULL);
-	if (e != NULL) {
-		daemon_hex(e->id, info->msg_id, sizeof(info->msg_id));
-		e->ev.msg_id = e->id;
-		DEVENT_SET(e, origin, origin, info->node);
-		util_fmt(e->detail, sizeof(e->detail), "%s%s%s",
-		    receipt_type_name(info->type), info->reason ? ": " : "",
-		    info->reason ? receipt_reason_name(info->reason) : "");
-		e->ev.detail = e->detail;
-	}
 	r = store_mark_seen(d->store, STORE_RECEIPT, info->digest, f->dest,
 	    daemon_now());
 	if (r == -EEXIST) {
-		if (e != NULL)
-			e->ev.decision = "duplicate";
+		receipt_events(d, m, info, "duplicate", NULL, NULL);
 		daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest, f->dest,
 		    WIRE_ACK_DUPLICATE);
 		goto out;
 	}
-	if (r != 0) {
-		failed = true;
-		goto out;
-	}
+	if (r != 0)
+		goto failed;
 	if (strcmp(f->dest, d->conf->name) == 0) {
-		apply_receipt(d, info->type, info->msg_id, info->node,
-		    info->user, info->reason, info->text);
-		if (e != NULL)
-			e->ev.decision = "accepted";
+		for (i = 0; i < info->nids; i++)
+			apply_receipt(d, info->type, info->msg_ids[i],
+			    info->node, info->user, info->reason, info->text);
+		receipt_events(d, m, info, "accepted", NULL, NULL);
 	} else {
 		if ((hop = fed_next_hop(d->fed, f->dest)) == NULL) {
-			if (e != NULL) {
-				e->ev.decision = "dropped";
-				e->ev.rule = "no-route";
-			}
+			receipt_events(d, m, info, "dropped", "no-route",
+			    NULL);
 			daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest,
 			    f->dest, WIRE_ACK_REJECTED);
 			goto out;
@@ -265,23 +343,18 @@ handle_receipt(struct daemon *d, struct transport_msg *m,
 		it.bytes = (uint8_t *)f->data;
 		it.len = f->len;
 		r = store_enqueue(d->store, &it);
-		if (r != 0 && r != -EEXIST) {
-			failed = true;
-			goto out;
-		}
-		if (e != NULL) {
-			e->ev.decision = "relayed";
-			DEVENT_SET(e, next, next_hop, hop->conf->name);
-		}
+		if (r != 0 && r != -EEXIST)
+			goto failed;
+		receipt_events(d, m, info, "relayed", NULL, hop->conf->name);
 	}
 	daemon_queue_ack(d, m, WIRE_RECEIPT, info->digest, f->dest,
 	    WIRE_ACK_TAKEN);
+	goto out;
+failed:
+	log_err("cannot store %s's receipt: %s; undoing the round", m->peer,
+	    strerror(-r));
+	store_fail(d->store);
 out:
-	if (failed) {
-		log_err("cannot store %s's receipt: %s; undoing the round",
-		    m->peer, strerror(-r));
-		store_fail(d->store);
-	}
 	receipt_free(&rc);
 }
 
@@ -381,8 +454,7 @@ peer_deliver(struct daemon *d, const struct envelope *env, const char *prev,
 		e = event_for(d, AUDIT_EV_DELIVER, info, prev, NULL);
 		if (e != NULL)
 			e->ev.decision = "allow";
-		peer_receipt(d, RECEIPT_DELIVERY, info->id, info->origin, NULL,
-		    "", RECEIPT_REASON_NONE, NULL);
+		receipt_delivered(d, info->id, info->origin);
 	}
 	return 0;
 }

@@ -111,6 +111,49 @@ like "$out" '"status": *"read"' "the read receipt from C reached A"
 run v BE-MFA sent "$id1"
 like "$out" "read" "and B's"
 
+# Delivery receipts: B signs one for all a round delivered from A, and A
+# still records each message as delivered.  B is down while A queues the
+# messages, so that they reach it together.
+relay_out_receipts() {
+	v BE-DEF audit log --event relay-out | grep -c 'receipt'
+}
+before=$(relay_out_receipts)
+fed_stop BE-DEF
+: >"$T/batch"
+i=0
+while [ $i -lt 20 ]; do
+	printf '{"to":"BE-DEF","label":"BE:SECRET","subject":"batch %d","body":"b%d"}\n' \
+	    $i $i >>"$T/batch"
+	i=$((i + 1))
+done
+run v BE-MFA send --batch "$T/batch"
+is "$rc" 0 "A queues 20 messages for B while B is down"
+printf '%s\n' "$out" | grep '^[0-9a-f]\{64\}$' >"$T/batch.ids"
+is "$(wc -l <"$T/batch.ids")" 20 "and prints 20 ids"
+fed_start BE-DEF || BAIL_OUT "BE-DEF did not restart"
+delivered() {
+	n=0
+	while read -r bid; do
+		v BE-MFA sent "$bid" | grep -q delivered && n=$((n + 1))
+	done <"$T/batch.ids"
+	echo $n
+}
+wait_for 20 sh -c "test \$(\"\$VALISE\" sent -c \"$FED/BE-MFA/valise.conf\" --json | grep -c '\"delivered\"') -ge 20"
+is "$(delivered)" 20 "A records every one of them as delivered"
+run v BE-MFA audit log --event receipt
+n=0
+while read -r bid; do
+	printf '%s\n' "$out" | grep "$bid" | grep -q accepted && n=$((n + 1))
+done <"$T/batch.ids"
+is "$n" 20 "A's audit log has an accepted receipt event for each message"
+more_receipts() {
+	[ "$(relay_out_receipts)" -gt "$before" ]
+}
+wait_for 10 more_receipts	# B records one when A acknowledges it
+receipts=$(($(relay_out_receipts) - before))
+[ "$receipts" -ge 1 ] && [ "$receipts" -lt 20 ]
+ok $? "B sent fewer signed receipts ($receipts) than messages (20)"
+
 # Checkpoints go to the peers, which keep them as witnesses for auditors.
 wait_for 15 sh -c "\"\$VALISE\" audit checkpoint -c \"$FED/BE-DEF/valise.conf\" --witness BE-MFA >\"$T/cp\""
 ok $? "BE-DEF holds a checkpoint of BE-MFA's log"

@@ -3,8 +3,9 @@
  * t_receipt: signed receipts.  Round trips of the three types; every
  * single-byte flip and truncation refused; a trailing byte; a receipt
  * moved to another message or claimed by another node; malleated
- * signature and small-order key; the field rules; and a known-answer
- * vector (tests/data/TEST-ONLY-receipt-v1.txt).
+ * signature and small-order key; the field rules; batches of ids (bounds,
+ * order, repeats); and a known-answer vector
+ * (tests/data/TEST-ONLY-receipt-v2.txt).
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,7 +17,7 @@
 #include "crypto/secmem.h"
 #include "tests/tap.h"
 
-#define KAT_FILE	"tests/data/TEST-ONLY-receipt-v1.txt"
+#define KAT_FILE	"tests/data/TEST-ONLY-receipt-v2.txt"
 
 static uint8_t pk[PRIM_SIGN_PK_BYTES], sk[PRIM_SIGN_SK_BYTES];
 static uint8_t opk[PRIM_SIGN_PK_BYTES], osk[PRIM_SIGN_SK_BYTES];
@@ -41,7 +42,8 @@ ndr(void)
 {
 	struct receipt_params p = {
 		.type = RECEIPT_NONDELIVERY,
-		.msg_id = msg_id,
+		.msg_ids = msg_id,
+		.nids = 1,
 		.node = "NL-MINBUZA",
 		.user = "alice@NL-MINBUZA",
 		.time = 1798765200,
@@ -65,7 +67,8 @@ test_round_trip(void)
 	is(receipt_parse(w, len, &r), 0, "parse it");
 	in = receipt_info(r);
 	is(in->type, RECEIPT_NONDELIVERY, "type");
-	is_mem(in->msg_id, msg_id, sizeof(msg_id), "message id");
+	is(in->nids, 1, "one message id");
+	is_mem(in->msg_ids[0], msg_id, sizeof(msg_id), "message id");
 	is_str(in->node, "NL-MINBUZA", "node");
 	is_str(in->user, "alice@NL-MINBUZA", "user");
 	is(in->time, 1798765200, "time");
@@ -97,7 +100,7 @@ test_round_trip(void)
 	c[len] = 0;
 	is(accept(c, len + 1, pk), -EBADMSG, "a trailing byte is refused");
 	memcpy(c, w, len);
-	c[6] ^= 0x80;		/* first byte of the message id */
+	c[7] ^= 0x80;		/* first byte of the message id */
 	is(accept(c, len, pk), -EBADMSG,
 	    "a receipt moved to another message id is refused");
 	free(c);
@@ -119,6 +122,92 @@ test_round_trip(void)
 	    "a delivery receipt without a user");
 	is(accept(w, len, pk), 0, "it verifies");
 	free(w);
+}
+
+/* Re-sign edited receipt bytes with the issuer's key. */
+static void
+resign(uint8_t *w, size_t len)
+{
+	uint8_t d[RECEIPT_ID_BYTES], m[16 + RECEIPT_ID_BYTES];
+
+	if (prim_hash(d, sizeof(d), w, len - PRIM_SIG_BYTES, NULL, 0) != 0)
+		BAIL_OUT("hash");
+	memcpy(m, "valise-receipt-1", 16);
+	memcpy(m + 16, d, sizeof(d));
+	if (prim_sign(w + len - PRIM_SIG_BYTES, m, sizeof(m), sk) != 0)
+		BAIL_OUT("sign");
+}
+
+/* A batch of delivery receipts: one signature over many message ids. */
+static void
+test_batch(void)
+{
+	uint8_t ids[RECEIPT_IDS_MAX + 1][RECEIPT_ID_BYTES], *w = NULL, *c;
+	struct receipt_params p = ndr();
+	const struct receipt_info *in;
+	struct receipt *r = NULL;
+	size_t len, i;
+	bool ascending = true;
+
+	for (i = 0; i <= RECEIPT_IDS_MAX; i++)
+		memset(ids[i], (int)(0xf0 - i), RECEIPT_ID_BYTES);
+	p.type = RECEIPT_DELIVERY;
+	p.reason = RECEIPT_REASON_NONE;
+	p.text = NULL;
+	p.user = NULL;
+	p.msg_ids = &ids[0][0];
+	p.nids = RECEIPT_IDS_MAX;
+	is(receipt_create(&p, sk, &w, &len), 0,
+	    "a receipt for RECEIPT_IDS_MAX messages");
+	ok(len <= RECEIPT_WIRE_MAX, "within RECEIPT_WIRE_MAX");
+	is(receipt_parse(w, len, &r), 0, "parses");
+	in = receipt_info(r);
+	is(in->nids, RECEIPT_IDS_MAX, "with all its ids");
+	for (i = 1; i < in->nids; i++)
+		ascending &= memcmp(in->msg_ids[i - 1], in->msg_ids[i],
+		    RECEIPT_ID_BYTES) < 0;
+	ok(ascending, "in ascending order, whatever order they were given");
+	is_mem(in->msg_ids[0], ids[RECEIPT_IDS_MAX - 1], RECEIPT_ID_BYTES,
+	    "the smallest first");
+	is(receipt_verify(r, pk), 0, "one signature verifies the batch");
+	receipt_free(&r);
+
+	/* Ids out of order or repeated are another encoding: refused even
+	 * when signed by the issuer. */
+	if ((c = malloc(len)) == NULL)
+		BAIL_OUT("malloc");
+	memcpy(c, w, len);
+	memcpy(c + 7, w + 7 + RECEIPT_ID_BYTES, RECEIPT_ID_BYTES);
+	memcpy(c + 7 + RECEIPT_ID_BYTES, w + 7, RECEIPT_ID_BYTES);
+	resign(c, len);
+	is(accept(c, len, pk), -EBADMSG, "ids out of order are refused");
+	memcpy(c + 7 + RECEIPT_ID_BYTES, c + 7, RECEIPT_ID_BYTES);
+	resign(c, len);
+	is(accept(c, len, pk), -EBADMSG, "a repeated id is refused");
+	memcpy(c, w, len);
+	c[6] = 0;
+	is(accept(c, len, pk), -EBADMSG, "a count of 0 is refused");
+	c[6] = RECEIPT_IDS_MAX + 1;
+	is(accept(c, len, pk), -EBADMSG,
+	    "a count above RECEIPT_IDS_MAX is refused");
+	memcpy(c, w, len);
+	c[6] = RECEIPT_IDS_MAX - 1;
+	is(accept(c, len - RECEIPT_ID_BYTES, pk), -EBADMSG,
+	    "an id dropped from a signed batch breaks the signature");
+	free(c);
+	free(w);
+	w = NULL;
+
+	p.nids = RECEIPT_IDS_MAX + 1;
+	is(receipt_create(&p, sk, &w, &len), -EINVAL,
+	    "more than RECEIPT_IDS_MAX ids refused");
+	p.nids = 0;
+	is(receipt_create(&p, sk, &w, &len), -EINVAL, "no id refused");
+	memcpy(ids[1], ids[0], RECEIPT_ID_BYTES);
+	p.nids = 3;
+	is(receipt_create(&p, sk, &w, &len), -EINVAL,
+	    "the same id twice refused");
+	ok(w == NULL, "nothing returned on refusal");
 }
 
 static void
@@ -211,7 +300,7 @@ test_known_answer(void)
 	if (getenv("VALISE_KAT_WRITE") != NULL) {
 		if ((f = fopen(path, "w")) == NULL)
 			BAIL_OUT("cannot write %s", path);
-		fprintf(f, "# TEST-ONLY known-answer vector, receipt format 1."
+		fprintf(f, "# TEST-ONLY known-answer vector, receipt format 2."
 		    "\n# Fixed seeds in tests/t_receipt.c.  Never edit.\n"
 		    "receipt %s\n", hex);
 		fclose(f);
@@ -248,6 +337,7 @@ main(void)
 	memset(msg_id, 0x77, sizeof(msg_id));
 	test_round_trip();
 	test_rules();
+	test_batch();
 	test_known_answer();
 	return done_testing();
 }

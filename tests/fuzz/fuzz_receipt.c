@@ -41,7 +41,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	in = receipt_info(r);
 	(void)receipt_verify(r, pk);
 	p.type = in->type;
-	p.msg_id = in->msg_id;
+	p.msg_ids = &in->msg_ids[0][0];
+	p.nids = in->nids;
 	p.node = in->node;
 	p.user = in->user;
 	p.time = in->time;
