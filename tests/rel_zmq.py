@@ -225,12 +225,25 @@ def recv_exact(c, n):
     return b
 
 
+# The largest frame these scenarios read from the node: its handshake
+# commands and heartbeats are far smaller.  A longer one is a broken or
+# hostile server, not something to buffer.
+ZMTP_FRAME_MAX = 65536
+
+
 def zmtp_read(c):
-    flags = recv_exact(c, 1)[0]
-    if flags & 0x02:
-        n = struct.unpack(">Q", recv_exact(c, 8))[0]
-    else:
-        n = recv_exact(c, 1)[0]
+    # One frame's body, or b"" when the connection ends first or the frame
+    # is longer than ZMTP_FRAME_MAX.
+    head = recv_exact(c, 1)
+    if not head:
+        return b""
+    wide = head[0] & 0x02
+    size = recv_exact(c, 8 if wide else 1)
+    if len(size) < (8 if wide else 1):
+        return b""
+    n = struct.unpack(">Q", size)[0] if wide else size[0]
+    if n > ZMTP_FRAME_MAX:
+        return b""
     return recv_exact(c, n)
 
 
