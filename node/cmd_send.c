@@ -13,6 +13,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "node/batchline.h"
 #include "node/client.h"
 #include "node/cmds.h"
 #include "node/util.h"
@@ -131,55 +132,54 @@ read_body(const char *path, size_t max, uint8_t **buf, size_t *len)
 static int
 batch_item(struct ctl_msg *req, const char *line, size_t len, size_t lineno)
 {
-	struct ctl_msg *in = NULL, *item;
-	static const char *const copy[] = { "label", "precedence", "subject",
-	    NULL };
-	const char *s;
+	static const enum batchline_member copy[] = { BATCHLINE_LABEL,
+	    BATCHLINE_PRECEDENCE, BATCHLINE_SUBJECT };
+	char err[BATCHLINE_ERR_MAX];
+	struct ctl_msg *item;
+	struct batchline bl;
 	long long secs;
-	int64_t v;
 	size_t i;
-	int r = -EINVAL;
+	int r;
 
-	if (ctl_msg_from_json(line, len, &in) != 0) {
-		fprintf(stderr, "valise send: batch line %zu: not a JSON "
-		    "object\n", lineno);
-		return -EINVAL;
+	if ((r = batchline_parse(line, len, &bl, err)) != 0) {
+		fprintf(stderr, "valise send: batch line %zu: %s\n", lineno,
+		    r == -ENOMEM ? strerror(ENOMEM) : err);
+		return r;
 	}
+	r = -EINVAL;
 	if ((item = ctl_msg_add(req, "items")) == NULL)
 		goto out;
-	for (i = 0; copy[i] != NULL; i++)
-		if ((s = ctl_msg_str(in, copy[i])) != NULL)
-			ctl_msg_set_str(item, copy[i], s);
-	if ((s = ctl_msg_str(in, "to")) != NULL) {
-		if (add_recipients(item, s) != 0) {
-			fprintf(stderr, "valise send: batch line %zu: bad "
-			    "'to'\n", lineno);
-			goto out;
-		}
-	} else {
+	for (i = 0; i < sizeof(copy) / sizeof(copy[0]); i++)
+		if (bl.str[copy[i]] != NULL)
+			ctl_msg_set_str(item, batchline_member_name(copy[i]),
+			    bl.str[copy[i]]);
+	if (bl.str[BATCHLINE_TO] == NULL ||
+	    add_recipients(item, bl.str[BATCHLINE_TO]) != 0) {
 		fprintf(stderr, "valise send: batch line %zu: 'to' must be "
 		    "a string of recipients separated by commas\n", lineno);
 		goto out;
 	}
-	if ((s = ctl_msg_str(in, "expires")) != NULL) {
-		if (parse_duration(s, &secs) != 0) {
+	if (bl.str[BATCHLINE_EXPIRES] != NULL) {
+		if (parse_duration(bl.str[BATCHLINE_EXPIRES], &secs) != 0) {
 			fprintf(stderr, "valise send: batch line %zu: bad "
-			    "expires '%s'\n", lineno, s);
+			    "expires '%s'\n", lineno,
+			    bl.str[BATCHLINE_EXPIRES]);
 			goto out;
 		}
 		ctl_msg_set_int(item, "expires", secs);
-	} else if (ctl_msg_int(in, "expires", &v) == 0) {
-		ctl_msg_set_int(item, "expires", v);
+	} else if (bl.expires_is_number) {
+		ctl_msg_set_int(item, "expires", bl.expires);
 	}
-	if ((s = ctl_msg_str(in, "body")) == NULL) {
+	if (bl.str[BATCHLINE_BODY] == NULL) {
 		fprintf(stderr, "valise send: batch line %zu: 'body' (text) "
 		    "is required\n", lineno);
 		goto out;
 	}
-	ctl_msg_set_bytes(item, "body", (const uint8_t *)s, strlen(s));
+	ctl_msg_set_bytes(item, "body", (const uint8_t *)bl.str[BATCHLINE_BODY],
+	    bl.len[BATCHLINE_BODY]);
 	r = 0;
 out:
-	ctl_msg_free(&in);
+	batchline_clear(&bl);
 	return r;
 }
 

@@ -126,6 +126,20 @@ while [ $i -lt 20 ]; do
 	    $i $i >>"$T/batch"
 	i=$((i + 1))
 done
+# A bad line stops the batch, naming the line and the reason; its group
+# of lines (valise(1): 256 a request) is not sent.
+head -n 2 "$T/batch" >"$T/bad"
+echo '{"to":"BE-DEF","lable":"BE:SECRET","body":"x"}' >>"$T/bad"
+tail -n 1 "$T/batch" >>"$T/bad"
+run v BE-MFA send --batch "$T/bad"
+is "$rc" 2 "a batch line with an unknown member exits 2"
+like "$err" "batch line 3: unknown member 'lable'" "naming the line and the member"
+is "$(printf '%s\n' "$out" | grep -c '^[0-9a-f]\{64\}$')" 0 \
+    "nothing of its group of 256 is queued, not even the lines before it"
+echo '{"to":"BE-DEF","label":"BE:SECRET","body":"\ud800"}' >"$T/bad"
+run v BE-MFA send --batch "$T/bad"
+is "$rc" 2 "a body that is not valid JSON text exits 2"
+like "$err" "batch line 1: a lone high surrogate" "saying why"
 run v BE-MFA send --batch "$T/batch"
 is "$rc" 0 "A queues 20 messages for B while B is down"
 printf '%s\n' "$out" | grep '^[0-9a-f]\{64\}$' >"$T/batch.ids"
