@@ -171,6 +171,16 @@ static const struct db_migration migrations[] = {
 	  "DELETE FROM queue_size;"
 	  "INSERT INTO queue_size SELECT next_hop, precedence, count(*),"
 	  " sum(len) FROM queue GROUP BY next_hop, precedence;" },
+	/*
+	 * Message ids are hashes: every index keyed by one takes each new
+	 * row on a random page, and once the index outgrows a commit's
+	 * batch, each message dirties (and SQLCipher ciphers) a page of its
+	 * own there.  sent_node (id, node) repeated the primary key's
+	 * prefix: lookups by id and node use the primary key (id, rcpt)
+	 * and compare the node on the few rows of one message.
+	 */
+	{ 4,
+	  "DROP INDEX IF EXISTS sent_node;" },
 };
 
 struct store {
