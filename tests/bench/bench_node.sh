@@ -36,8 +36,7 @@
 : "${BENCH_LAT_MSGS:=5000}"
 DRV="$VALISE_BUILD/bench/bench_node_drv"
 
-bench_two_nodes
-fed_start BE-A && fed_start BE-B || exit 1
+bench_start_pair || exit 1
 CONF_A=$FED/BE-A/valise.conf
 CONF_B=$FED/BE-B/valise.conf
 

@@ -14,6 +14,8 @@
 #	bench_inbox_count NODE		messages in NODE's inbox
 #	bench_wait_inbox NODE N SECS	poll until NODE's inbox holds N
 #	bench_rss_mib PID		VmRSS of PID in MiB
+#	bench_start_pair		bench_two_nodes, both started; their
+#					pids in PID_A and PID_B
 #
 # These figures are for comparison in one run, not for timing tests: the
 # machines are shared and noisy.
@@ -124,4 +126,11 @@ bench_two_nodes() {
 		fed_user $_n "$(id -un)" "$BENCH_ACC" BEL NATO officer,auditor
 	done
 	fed_write
+}
+
+bench_start_pair() {
+	bench_two_nodes
+	fed_start BE-A && fed_start BE-B || return 1
+	PID_A=$(cat "$FED/BE-A/pid")
+	PID_B=$(cat "$FED/BE-B/pid")
 }

@@ -32,18 +32,15 @@ VALISE_SLOW=20
 # and the profile would count work a real run does not do.
 FED_EXTRA="retry_min_ms = 600000; retry_max_ms = 600000;"
 
-bench_two_nodes
-fed_start BE-A && fed_start BE-B || exit 1
-pa=$(cat "$FED/BE-A/pid")
-pb=$(cat "$FED/BE-B/pid")
+bench_start_pair || exit 1
 bench_batch_file "$N" BE-B "$BENCH_LABEL" "$T/prof.jsonl"
 bench_send_batch BE-A "$T/prof.jsonl" || exit 1
 bench_wait_inbox BE-B "$N" 600 || { echo "profile: not delivered" >&2; exit 1; }
 sleep 2		# the last receipts and acknowledgements
-kill -TERM "$pa" "$pb"
-wait_for 60 sh -c "! kill -0 $pa 2>/dev/null && ! kill -0 $pb 2>/dev/null"
+kill -TERM "$PID_A" "$PID_B"
+wait_for 60 sh -c "! kill -0 $PID_A 2>/dev/null && ! kill -0 $PID_B 2>/dev/null"
 
-for side in "A $pa" "B $pb"; do
+for side in "A $PID_A" "B $PID_B"; do
 	set -- $side
 	f=$OUT/callgrind.$2
 	echo "== BE-$1 (valised), per message of $N"
