@@ -73,6 +73,7 @@ upgrade_from_v2(const char *dir, const uint8_t key[32])
 	    " created INTEGER NOT NULL, updated INTEGER NOT NULL,"
 	    " status INTEGER NOT NULL, via TEXT, reason TEXT,"
 	    " PRIMARY KEY (id, rcpt));"
+	    "CREATE INDEX sent_node ON sent(id, node);"
 	    "CREATE TABLE queue_size (next_hop TEXT NOT NULL,"
 	    " precedence INTEGER NOT NULL, n INTEGER NOT NULL,"
 	    " bytes INTEGER NOT NULL, PRIMARY KEY (next_hop, precedence))"
@@ -143,7 +144,8 @@ upgrade_from_v2(const char *dir, const uint8_t key[32])
 	    db_step(st) == DB_ROW) {
 		const char *plan = db_col_text(st, 3);
 
-		ok(plan != NULL && strstr(plan, "USING INDEX") != NULL,
+		ok(plan != NULL && strstr(plan, "SEARCH") != NULL &&
+		    strstr(plan, "sqlite_autoindex_sent_1") != NULL,
 		    "an update by id and node searches the primary key (%s)",
 		    plan ? plan : "no plan");
 	} else
