@@ -16,6 +16,8 @@
 #   process_start_per_s, process_status_per_s  the same loop running
 #                           `valise --version` and `valise status`: what a
 #                           process costs before the node does any work
+#   process_true_per_s      and running /bin/true: what starting any
+#                           process costs on this machine today
 #   latency_p50_ms, _p99_ms from a send's reply (durably queued and
 #                           audited at BE-A) until the message is committed
 #                           in BE-B's inbox, at BENCH_LAT_RATE messages/s
@@ -92,17 +94,18 @@ have=$((have + BENCH_PROC))
 # the configuration and one control-socket round trip that writes nothing
 # (valise status).  A send adds the node's round: seal, store and audit
 # commits with their fdatasyncs.
-floor_rate() {	# ARGS...: BENCH_PROC runs of valise ARGS, per second
+floor_rate() {	# PROGRAM ARGS...: BENCH_PROC runs, per second
 	_t0=$(bench_now)
 	_i=0
 	while [ $_i -lt "$BENCH_PROC" ]; do
-		"$VALISE" "$@" >/dev/null || return 1
+		"$@" >/dev/null || return 1
 		_i=$((_i + 1))
 	done
 	bench_calc "$BENCH_PROC / ($(bench_now) - $_t0)" 0
 }
-start_floor=$(floor_rate --version) || exit 1
-status_floor=$(floor_rate status -c "$CONF_A") || exit 1
+true_floor=$(floor_rate /bin/true) || exit 1
+start_floor=$(floor_rate "$VALISE" --version) || exit 1
+status_floor=$(floor_rate "$VALISE" status -c "$CONF_A") || exit 1
 
 # --- latency at a steady offered rate ---------------------------------------
 sleep 1
@@ -116,6 +119,7 @@ printf '%-52s %12s\n' "  (submission alone, msgs/s)" "$submit"
 printf '%-52s %12s\n' "  (batch refused as busy, resubmitted)" \
     "$BENCH_RETRIES"
 printf '%-52s %12s\n' "one valise send per message, msgs/s" "$proc"
+printf '%-52s %12s\n' "  (/bin/true per process, /s)" "$true_floor"
 printf '%-52s %12s\n' "  (valise --version per process, /s)" "$start_floor"
 printf '%-52s %12s\n' "  (valise status per process, /s)" "$status_floor"
 printf '%-52s %12s\n' "latency p50 at $BENCH_LAT_RATE/s offered, ms" "$p50"
@@ -133,6 +137,7 @@ bench_result bulk_msgs_per_s "$bulk"
 bench_result bulk_submit_msgs_per_s "$submit"
 bench_result bulk_busy_retries "$BENCH_RETRIES"
 bench_result per_process_msgs_per_s "$proc"
+bench_result process_true_per_s "$true_floor"
 bench_result process_start_per_s "$start_floor"
 bench_result process_status_per_s "$status_floor"
 bench_result latency_p50_ms "$p50"

@@ -52,6 +52,8 @@ END {
 	    "gpg_sign_encrypt_msgs_per_s", 1, ">= 5x gpg", ">=", 5)
 	row("per-process msgs/s vs gpg d+v", "per_process_msgs_per_s",
 	    "gpg_decrypt_verify_msgs_per_s", 1, ">= 5x gpg", ">=", 5)
+	row("  /bin/true/s vs NNCP", "process_true_per_s",
+	    "nncp_msgs_per_s", 1, "(any process, this machine)", "", 0)
 	row("  valise --version/s vs NNCP", "process_start_per_s",
 	    "nncp_msgs_per_s", 1, "(what a process costs)", "", 0)
 	row("  valise status/s vs NNCP", "process_status_per_s",
