@@ -35,6 +35,20 @@ item(struct store_item *it, uint8_t idbyte, const char *dest, int prec,
 	it->len = sizeof(payload);
 }
 
+/* The first column of the first row of sql; -1 if it cannot be read. */
+static int64_t
+scalar(struct db *db, const char *sql)
+{
+	struct db_stmt *st = NULL;
+	int64_t v = -1;
+
+	if (db != NULL && db_prepare(db, &st, sql) == 0 &&
+	    db_step(st) == DB_ROW)
+		v = db_col_int(st, 0);
+	db_finalize(st);
+	return v;
+}
+
 /*
  * A store as version 2 left it (the envelope inside the queue row), with
  * two messages queued; the current code must upgrade it keeping both, their
@@ -121,24 +135,13 @@ upgrade_from_v2(const char *dir, const uint8_t key[32])
 	db_finalize(st);
 	st = NULL;
 	/* A trigger's statement journal costs a page cipher per page. */
-	if (db != NULL && db_prepare(db, &st, "SELECT count(*) FROM "
-	    "sqlite_master WHERE type = 'trigger'") == 0 &&
-	    db_step(st) == DB_ROW)
-		is(db_col_int(st, 0), 0, "no triggers left in the store");
-	else
-		ok(0, "reading sqlite_master");
-	db_finalize(st);
-	st = NULL;
+	is(scalar(db, "SELECT count(*) FROM sqlite_master WHERE "
+	    "type = 'trigger'"), 0, "no triggers left in the store");
 	/* Each index keyed by a message id costs a random page per message;
 	 * the update by node must still find its rows by the primary key. */
-	if (db != NULL && db_prepare(db, &st, "SELECT count(*) FROM "
-	    "sqlite_master WHERE type = 'index' AND tbl_name = 'sent'") == 0 &&
-	    db_step(st) == DB_ROW)
-		is(db_col_int(st, 0), 1, "sent has one index: its primary key");
-	else
-		ok(0, "reading sqlite_master");
-	db_finalize(st);
-	st = NULL;
+	is(scalar(db, "SELECT count(*) FROM sqlite_master WHERE "
+	    "type = 'index' AND tbl_name = 'sent'"), 1,
+	    "sent has one index: its primary key");
 	if (db != NULL && db_prepare(db, &st, "EXPLAIN QUERY PLAN UPDATE sent "
 	    "SET status = 3 WHERE id = x'00' AND node = 'N'") == 0 &&
 	    db_step(st) == DB_ROW) {
