@@ -416,8 +416,15 @@ sc_check $? "B printed $(grep -c . "$T/ids12") ids, not 50"
 sc_check $? "LOST: $lost messages"
 [ "$(uniq -d "$T/inbox12" | wc -l)" -eq 0 ]
 sc_check $? "DUPLICATED: ids twice in C's inbox"
-[ "${rssb:-0}" -lt 200000 ]
-sc_check $? "B's RSS reached ${rssb} kB"
+# The bound is the node's (64 MiB, issue 6).  Under ASan, VmRSS also
+# counts shadow memory and the allocator's quarantine of freed blocks (up
+# to 256 MiB), and under valgrind ($VALISED is then a script) the tool's
+# own: it says nothing about the node there, and is not checked.
+if [ -z "${ASAN_OPTIONS:-}" ] &&
+    [ "$(head -c 4 "$VALISED" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+	[ "${rssb:-0}" -lt 65536 ]
+	sc_check $? "B's RSS reached ${rssb} kB"
+fi
 sc_end "all 50 queued at B (RSS ${rssb} kB) and delivered once after SIGCONT"
 
 fed_stop_all
