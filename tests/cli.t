@@ -58,7 +58,7 @@ like "$err" "missing.conf: cannot read" "and says so"
 # load libxml2 or SQLCipher.  Under make check-valgrind $VALISE is a
 # script that runs valgrind on the build tree's valise, which finds the
 # build tree's valise-offline wherever the script is copied.
-if [ "$(head -c 4 "$VALISE" | od -An -c | tr -d ' ')" != '177ELF' ]; then
+if ! is_program "$VALISE"; then
 	skip 5 "$VALISE is not the program itself (check-valgrind)"
 	done_testing
 	exit

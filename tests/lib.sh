@@ -5,6 +5,7 @@
 #	ok COND-EXIT-STATUS DESC ; is GOT WANT DESC ; run_is STATUS DESC -- CMD...
 #	skip N REASON
 #	slow_sleep SECONDS (scaled by VALISE_SLOW under valgrind)
+#	is_program FILE (an ELF program, not check-valgrind's wrapper script)
 # Each test gets its own directory $T, removed at exit.  The binaries are
 # $VALISE and $VALISED (from VALISE_BUILD, set by the Makefile).
 
@@ -93,6 +94,12 @@ like() {
 slow_sleep() {
 	sleep "$(awk -v s="$1" -v k="${VALISE_SLOW:-1}" \
 	    'BEGIN { printf "%.3f", s * k }')"
+}
+
+# is_program FILE: FILE is an ELF program; under make check-valgrind
+# $VALISE and $VALISED are scripts that run valgrind on the program.
+is_program() {
+	[ "$(head -c 4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]
 }
 
 done_testing() {

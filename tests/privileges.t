@@ -32,7 +32,7 @@ if [ "$(id -u)" -ne 0 ]; then
 fi
 # Under make check-valgrind $VALISED is a script that runs valgrind, whose
 # process is not valised's and which does not know the Landlock calls.
-if [ "$(head -c 4 "$VALISED" | od -An -c | tr -d ' ')" != '177ELF' ]; then
+if ! is_program "$VALISED"; then
 	echo "1..0 # SKIP $VALISED is not the program itself (check-valgrind)"
 	exit 0
 fi

@@ -420,8 +420,7 @@ sc_check $? "DUPLICATED: ids twice in C's inbox"
 # counts shadow memory and the allocator's quarantine of freed blocks (up
 # to 256 MiB), and under valgrind ($VALISED is then a script) the tool's
 # own: it says nothing about the node there, and is not checked.
-if [ -z "${ASAN_OPTIONS:-}" ] &&
-    [ "$(head -c 4 "$VALISED" | od -An -c | tr -d ' ')" = '177ELF' ]; then
+if [ -z "${ASAN_OPTIONS:-}" ] && is_program "$VALISED"; then
 	[ "${rssb:-0}" -lt 65536 ]
 	sc_check $? "B's RSS reached ${rssb} kB"
 fi

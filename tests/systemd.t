@@ -30,7 +30,7 @@ skip_all() {
 }
 [ "$(id -u)" -eq 0 ] || skip_all "needs root (to run systemd in namespaces)"
 # Under make check-valgrind $VALISED is a script that runs valgrind.
-[ "$(head -c 4 "$VALISED" | od -An -c | tr -d ' ')" = '177ELF' ] ||
+is_program "$VALISED" ||
     skip_all "$VALISED is not the program itself (check-valgrind)"
 # systemd gives the unit a clean environment: no ASAN_OPTIONS, and
 # LeakSanitizer's exit check needs ptrace, which SystemCallFilter= denies.
