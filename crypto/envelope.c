@@ -293,8 +293,13 @@ seal(const struct envelope_params *p, const uint8_t *sign_sk,
 		memcpy(key, fx->body_key, sizeof(key));
 		memcpy(nonce, fx->nonce, sizeof(nonce));
 	} else {
-		prim_random(key, sizeof(key));
-		prim_random(nonce, sizeof(nonce));
+		/* One draw, not two: each is a system call (getrandom). */
+		uint8_t rnd[sizeof(key) + sizeof(nonce)];
+
+		prim_random(rnd, sizeof(rnd));
+		memcpy(key, rnd, sizeof(key));
+		memcpy(nonce, rnd + sizeof(key), sizeof(nonce));
+		secmem_wipe(rnd, sizeof(rnd));
 	}
 
 	buf_writer_init(&w, out, len);

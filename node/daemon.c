@@ -250,6 +250,7 @@ round_commit(struct daemon *d)
 	d->nevents = 0;
 	d->npending = 0;
 	d->nwork = 0;
+	d->space_known = false;
 }
 
 void

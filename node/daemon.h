@@ -166,6 +166,10 @@ struct daemon {
 	size_t			 nwork;		/* frames + requests taken */
 	struct daemon_receipt	 receipts[DAEMON_BATCH_MAX];
 	size_t			 nreceipts;	/* peer_flush_receipts */
+	/* Free space of state_dir (check_space): read once per round, less
+	 * what the round's submissions took since. */
+	bool			 space_known;
+	int64_t			 space_avail;
 
 	struct pending_verify	 verify;
 	bool			 overflow;	/* an event did not fit */

@@ -314,24 +314,32 @@ check_routes(struct req *q, struct outmsg *o)
 static int
 check_space(struct req *q, struct outmsg *o, size_t wire_len)
 {
+	struct daemon *d = q->d;
 	struct statvfs vfs;
 	int64_t bytes, counts[4];
 	size_t i;
 
-	if (statvfs(q->d->conf->state_dir, &vfs) == 0 &&
-	    (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize <
-	    q->d->conf->disk_reserve + (int64_t)wire_len)
+	/* One statvfs per round, not per message: a batch of 512 made 512
+	 * system calls, which cost on these virtual machines. */
+	if (!d->space_known && statvfs(d->conf->state_dir, &vfs) == 0) {
+		d->space_avail = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
+		d->space_known = true;
+	}
+	if (d->space_known &&
+	    d->space_avail < d->conf->disk_reserve + (int64_t)wire_len)
 		return fail(q, EXIT_TEMPFAIL, "the node's disk is full (free "
 		    "space below the reserve); try again later");
 	for (i = 0; i < o->nnodes; i++) {
 		if (o->hops[i] == NULL)
 			continue;
-		if (store_queue_size(q->d->store, o->hops[i]->conf->name,
+		if (store_queue_size(d->store, o->hops[i]->conf->name,
 		    &bytes, counts) == 0 &&
-		    bytes + (int64_t)wire_len > q->d->conf->queue_max_bytes)
+		    bytes + (int64_t)wire_len > d->conf->queue_max_bytes)
 			return fail(q, EXIT_TEMPFAIL, "the queue for %s is "
 			    "full; try again later", o->hops[i]->conf->name);
 	}
+	if (d->space_known)
+		d->space_avail -= (int64_t)wire_len;
 	return 0;
 }
 
