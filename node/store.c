@@ -15,6 +15,7 @@ enum {
 	Q_DEFER, Q_WAKE, Q_EXPIRED, Q_SIZE, Q_SIZE_ROW, Q_SIZE_ADD, Q_SEEN,
 	Q_INBOX_ADD, Q_INBOX_LIST, Q_INBOX_GET, Q_INBOX_READ,
 	Q_SENT_ADD, Q_SENT_UPDATE, Q_SENT_UPDATE_NODE, Q_SENT_ONE, Q_SENT_ALL,
+	Q_WIPE_OFF, Q_WIPE_ON,
 	Q_COUNT
 };
 
@@ -72,7 +73,12 @@ static const char *const sql[Q_COUNT] = {
 	    "reason FROM sent WHERE id = ?1 ORDER BY rcpt",
 	[Q_SENT_ALL] = "SELECT id, rcpt, label, created, updated, status, via, "
 	    "reason FROM sent ORDER BY created DESC, id, rcpt",
+	/* Around the deletion of a queue body only: see store_dequeue. */
+	[Q_WIPE_OFF] = "PRAGMA secure_delete = 0",
+	[Q_WIPE_ON] = "PRAGMA secure_delete = 1",
 };
+
+static int	wipe(struct store *, bool);
 
 static const struct db_migration migrations[] = {
 	{ 1,
@@ -191,6 +197,7 @@ struct store {
 	 * so that the queue and its sums never disagree. */
 	bool		 broken;
 	bool		 broken_before_sp;
+	bool		 wipe_off;	/* secure_delete may be off (wipe) */
 };
 
 int
@@ -236,6 +243,11 @@ store_close(struct store **sp)
 int
 store_begin(struct store *s)
 {
+	int r;
+
+	/* A failed store_dequeue may have left zeroing off. */
+	if (s->wipe_off && (r = wipe(s, true)) != 0)
+		return r;
 	return db_begin(s->db);
 }
 
@@ -295,6 +307,25 @@ run(struct db_stmt *st)
 
 	db_reset(st);
 	return r == DB_DONE ? 0 : r < 0 ? r : -EPROTO;
+}
+
+/* secure_delete on or off.  Until it is back on, the transaction does not
+ * commit (broken) and no other begins (store_begin). */
+static int
+wipe(struct store *s, bool on)
+{
+	struct db_stmt *st = s->q[on ? Q_WIPE_ON : Q_WIPE_OFF];
+	int r;
+
+	s->wipe_off = true;
+	r = db_step(st);
+	db_reset(st);
+	if (r != DB_ROW) {
+		s->broken = true;
+		return r < 0 ? r : -EPROTO;
+	}
+	s->wipe_off = !on;
+	return 0;
 }
 
 static void
@@ -487,8 +518,21 @@ store_dequeue(struct store *s, enum store_kind kind,
 		db_reset(st);
 		return r;
 	}
+	/*
+	 * The body is deleted without secure_delete's zeroing, which wrote
+	 * (and ciphered) one more page per message, the freed overflow page:
+	 * a quarter of what a message cost its origin to store.  Nothing is
+	 * lost by it.  A body is a wire object: its clear part (origin,
+	 * recipients, label, precedence, id) is what the audit log records
+	 * of it at every hop and keeps, its body is end-to-end encrypted to
+	 * the destination nodes, and a destination keeps its own copy in
+	 * the inbox.  The freed page stays under the store's page cipher
+	 * until it is reused.  Every other deletion keeps zeroing.
+	 */
 	st = s->q[Q_DEQUEUE_BODY];
-	if ((r = db_bind_int(st, 1, seq)) != 0 || (r = run(st)) != 0 ||
+	if ((r = wipe(s, false)) != 0 ||
+	    (r = db_bind_int(st, 1, seq)) != 0 || (r = run(st)) != 0 ||
+	    (r = wipe(s, true)) != 0 ||
 	    (r = size_add(s, next_hop, prec, -1, -len)) != 0) {
 		db_reset(st);
 		s->broken = true;
