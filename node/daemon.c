@@ -81,7 +81,7 @@ daemon_event(struct daemon *d, enum audit_event_type type)
 {
 	struct devent *e;
 
-	if (d->nevents >= DAEMON_BATCH_MAX) {
+	if (d->nevents >= DAEMON_EVENTS_MAX) {
 		/* The round cannot record what it did: it must not commit. */
 		d->overflow = true;
 		return NULL;
@@ -181,7 +181,7 @@ client_close(struct daemon *d, int i)
 static void
 round_commit(struct daemon *d)
 {
-	struct audit_event evs[DAEMON_BATCH_MAX];
+	struct audit_event *evs = d->round_evs;
 	uint64_t first;
 	size_t i;
 	int r = 0;
@@ -193,7 +193,7 @@ round_commit(struct daemon *d)
 	if (d->overflow) {
 		r = -ENOBUFS;
 		log_err("more than %d audit events in one round; undoing it",
-		    DAEMON_BATCH_MAX);
+		    DAEMON_EVENTS_MAX);
 		d->overflow = false;
 	} else if (d->nevents > 0 &&
 	    (r = audit_append(d->audit, evs, d->nevents, &first)) != 0)
@@ -259,24 +259,41 @@ daemon_flush(struct daemon *d)
 	round_commit(d);
 }
 
+/* An event that records only news of what was already done: a peer's
+ * acknowledgement, or a receipt for this node's own messages (applied to
+ * the sent table, forwarded to nobody). */
+static bool
+event_is_news(const struct devent *e)
+{
+	if (e->ev.type == AUDIT_EV_RELAY_OUT)
+		return true;
+	return e->ev.type == AUDIT_EV_RECEIPT && e->ev.decision != NULL &&
+	    (strcmp(e->ev.decision, "accepted") == 0 ||
+	    strcmp(e->ev.decision, "duplicate") == 0);
+}
+
 /*
- * Whether the round may wait for the next one (DAEMON_DEFER_MS): nothing
- * to acknowledge or reply, and nothing recorded but relay-out events
- * (peers' acknowledgements).  Anything queued to send (an expiry's
- * receipt) or any other event commits now, so that nothing is sent
- * before it is on disk.
+ * Whether the round may wait for the next one (DAEMON_DEFER_MS): no reply
+ * to a client, nothing recorded but news (event_is_news), and nothing
+ * queued to send, so that nothing is sent before it is on disk.  Its
+ * acknowledgements of receipts wait with it: the peer resends only after
+ * DAEMON_ACK_TIMEOUT_MS.  In bulk, the origin's rounds that applied its
+ * receipts were half its commits (two fdatasyncs each).
  */
 static bool
 round_deferrable(struct daemon *d)
 {
 	size_t i;
 
-	if (!d->in_txn || d->npending > 0 || d->overflow || d->fail_closed ||
+	if (!d->in_txn || d->overflow || d->fail_closed ||
 	    d->nevents > DAEMON_DEFER_EVENTS ||
 	    daemon_now_ms() - d->txn_ms >= DAEMON_DEFER_MS)
 		return false;
+	for (i = 0; i < d->npending; i++)
+		if (!d->pending[i].is_ack)
+			return false;
 	for (i = 0; i < d->nevents; i++)
-		if (d->events[i].ev.type != AUDIT_EV_RELAY_OUT)
+		if (!event_is_news(&d->events[i]))
 			return false;
 	return true;
 }
@@ -838,7 +855,7 @@ take_frames(struct daemon *d)
 	/* Room for the events of one more frame: a receipt records one
 	 * per message it answers. */
 	while (d->nwork < DAEMON_BATCH_MAX / 2 &&
-	    d->nevents < DAEMON_BATCH_MAX - RECEIPT_IDS_MAX - 8 &&
+	    d->nevents < DAEMON_EVENTS_MAX - RECEIPT_IDS_MAX - 8 &&
 	    d->npending < DAEMON_BATCH_MAX - 8) {
 		r = transport_recv(d->tp, &m);
 		if (r == -EAGAIN)

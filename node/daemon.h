@@ -31,19 +31,28 @@
 #include "node/wire.h"
 
 #define DAEMON_BATCH_MAX	512	/* frames and requests per round */
+/*
+ * Audit events per round.  A busy origin's round holds a send request's
+ * (CTL_BATCH_MAX) with its peers' acknowledgements and receipts of the
+ * request before (one event per message each): with room for only one
+ * of the three, each took a round, and two fdatasyncs, of its own.
+ */
+#define DAEMON_EVENTS_MAX	(3 * DAEMON_BATCH_MAX)
 #define DAEMON_CLIENTS_MAX	48	/* concurrent control connections */
 #define DAEMON_ACK_TIMEOUT_MS	5000	/* resend what was not acknowledged */
 #define DAEMON_EVENT_TEXT	1100
 /*
- * A round that earned nothing to send (only peers' acknowledgements of
- * what we sent, and retry times) acknowledges nothing and need not be on
- * disk now: it is kept open for the next round, up to this long and
- * DAEMON_DEFER_EVENTS events, so that it costs no fsync of its own.  A
- * crash loses it whole (store and audit alike): the peer is asked again
- * and answers "duplicate", which is audited then.
+ * A round that only took in news (peers' acknowledgements of what we sent,
+ * receipts for our own messages, retry times) need not be on disk now: it
+ * is kept open for the next round, up to this long and DAEMON_DEFER_EVENTS
+ * events (leaving room for a full send request), so that it costs no
+ * fsync of its own; the acknowledgements it owes peers wait with it.  A
+ * crash loses it whole (store and audit alike): we send again and the
+ * peer answers "duplicate", or the peer sends its receipt again; either
+ * is audited then.
  */
 #define DAEMON_DEFER_MS		20
-#define DAEMON_DEFER_EVENTS	(DAEMON_BATCH_MAX / 4)
+#define DAEMON_DEFER_EVENTS	(DAEMON_EVENTS_MAX - DAEMON_BATCH_MAX)
 
 /* How often a peer whose host name did not resolve is tried again. */
 #define DAEMON_RECONNECT_MS	30000
@@ -158,7 +167,8 @@ struct daemon {
 	bool			 in_txn;
 	int64_t			 txn_ms;	/* when the transaction began */
 	bool			 deferred;	/* kept open, see DAEMON_DEFER_MS */
-	struct devent		 events[DAEMON_BATCH_MAX];
+	struct devent		 events[DAEMON_EVENTS_MAX];
+	struct audit_event	 round_evs[DAEMON_EVENTS_MAX];	/* round_commit */
 	size_t			 nevents;
 	uint64_t		 events_total;	/* ever recorded, for replies */
 	struct pending		 pending[DAEMON_BATCH_MAX];

@@ -585,7 +585,7 @@ op_send(struct req *q)
 		    "messages", CTL_BATCH_MAX);
 	/* A request that does not fit in this round gets a round of its
 	 * own: commit what is pending first. */
-	if (q->d->nevents + n + 4 > DAEMON_BATCH_MAX ||
+	if (q->d->nevents + n + 4 > DAEMON_EVENTS_MAX ||
 	    q->d->npending + 2 > DAEMON_BATCH_MAX)
 		daemon_flush(q->d);
 	if ((o = calloc(1, sizeof(*o))) == NULL)

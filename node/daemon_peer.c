@@ -927,7 +927,7 @@ peer_expire(struct daemon *d)
 	size_t n, k, room;
 
 	/* Each expiry records an event and may queue a receipt. */
-	room = (DAEMON_BATCH_MAX - d->nevents) / 2;
+	room = (DAEMON_EVENTS_MAX - d->nevents) / 2;
 	if (room > 64)
 		room = 64;
 	if (room == 0 || store_expired(d->store, daemon_now(), items, room,
