@@ -8,7 +8,10 @@
 # prints the bulk rate, the CPU time of each valised per message (utime +
 # stime from /proc/PID/stat, all threads), the bytes each wrote per
 # message (wchar from /proc/PID/io: WAL frames and checkpoints of both
-# databases) and the share of the machine left idle (/proc/stat).
+# databases), the share of the round each daemon's main thread spent on
+# a CPU and waiting for one (/proc/PID/task/PID/schedstat: whether that
+# thread, which does all of a node's work, is what limits the rate) and
+# the share of the machine left idle (/proc/stat).
 # Not part of `make bench`: run it by hand, e.g.
 #
 #   make OPT='-O2 -g -DNDEBUG' all build/bench/bench_node_drv
@@ -28,14 +31,17 @@ cpu_ticks() {	# PID: utime + stime, in clock ticks
 wchar() {	# PID: bytes written so far
 	awk '/^wchar/ { print $2 }' "/proc/$1/io"
 }
+sched() {	# PID: "ns on a CPU, ns runnable" of its main thread
+	awk '{ print $1, $2 }' "/proc/$1/task/$1/schedstat"
+}
 idle_total() {	# "idle+iowait total" of /proc/stat, in ticks
 	awk '/^cpu / { t = 0; for (i = 2; i <= NF; i++) t += $i;
 	    print $5 + $6, t }' /proc/stat
 }
 
 hz=$(getconf CLK_TCK)
-printf '%-6s %9s %12s %12s %12s %12s %6s\n' round "msgs/s" "A us/msg" \
-    "B us/msg" "A B/msg" "B B/msg" idle
+printf '%-6s %9s %9s %9s %9s %9s %11s %11s %5s\n' round "msgs/s" \
+    "A us/msg" "B us/msg" "A B/msg" "B B/msg" "A run/wait" "B run/wait" idle
 r=1
 while [ $r -le "$ROUNDS" ]; do
 	"$DRV" wait "$FED/BE-B/valise.conf" $((r * PER_ROUND)) 600 \
@@ -44,6 +50,7 @@ while [ $r -le "$ROUNDS" ]; do
 	sleep 0.5	# the watcher has opened the store
 	ca=$(cpu_ticks "$PID_A"); cb=$(cpu_ticks "$PID_B")
 	wa=$(wchar "$PID_A"); wb=$(wchar "$PID_B")
+	sa=$(sched "$PID_A"); sb=$(sched "$PID_B")
 	set -- $(idle_total)
 	i0=$1 t0s=$2
 	t0=$(bench_now)
@@ -51,15 +58,19 @@ while [ $r -le "$ROUNDS" ]; do
 		bench_send_batch BE-A "$T/bulk.jsonl" || { kill $drv; exit 1; }
 	done
 	wait $drv || exit 1
-	set -- $(idle_total)
+	set -- $(idle_total) $sa $(sched "$PID_A") $sb $(sched "$PID_B")
 	awk -v n=$PER_ROUND -v r=$r -v hz="$hz" \
 	    -v s="$(bench_calc "$(cat "$T/done") - $t0" 6)" \
+	    -v ar=$(($5 - $3)) -v aw=$(($6 - $4)) \
+	    -v br=$(($9 - $7)) -v bw=$((${10} - $8)) \
 	    -v ca=$(($(cpu_ticks "$PID_A") - ca)) -v cb=$(($(cpu_ticks "$PID_B") - cb)) \
 	    -v wa=$(($(wchar "$PID_A") - wa)) -v wb=$(($(wchar "$PID_B") - wb)) \
 	    -v idle=$(($1 - i0)) -v total=$(($2 - t0s)) 'BEGIN {
-		printf "%-6d %9.0f %12.0f %12.0f %12.0f %12.0f %5.0f%%\n",
+		w = s * 1e7	# ns of schedstat to % of the round
+		printf "%-6d %9.0f %9.0f %9.0f %9.0f %9.0f %5.0f/%-4.0f %5.0f/%-4.0f %4.0f%%\n",
 		    r, n / s, ca * 1e6 / hz / n, cb * 1e6 / hz / n,
-		    wa / n, wb / n, 100 * idle / total }'
+		    wa / n, wb / n, ar / w, aw / w, br / w, bw / w,
+		    100 * idle / total }'
 	r=$((r + 1))
 done
 fed_stop_all
