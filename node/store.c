@@ -521,10 +521,10 @@ store_dequeue(struct store *s, enum store_kind kind,
 	/*
 	 * The body is deleted without secure_delete's zeroing, which wrote
 	 * (and ciphered) one more page per message, the freed overflow page:
-	 * a quarter of what a message cost its origin to store.  Nothing is
+	 * a quarter of the bytes its origin wrote per message.  Nothing is
 	 * lost by it.  A body is a wire object: its clear part (origin,
-	 * recipients, label, precedence, id) is what the audit log records
-	 * of it at every hop and keeps, its body is end-to-end encrypted to
+	 * recipients, label, precedence, id; times and sizes) is what the
+	 * audit log records of it at every hop and keeps, its body is end-to-end encrypted to
 	 * the destination nodes, and a destination keeps its own copy in
 	 * the inbox.  The freed page stays under the store's page cipher
 	 * until it is reused.  Every other deletion keeps zeroing.
