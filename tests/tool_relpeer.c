@@ -362,17 +362,18 @@ forward(const char *to, enum wire_kind kind, const char *dest,
 	uint8_t *frame;
 	size_t flen;
 	char idhex[65] = "-";
-	int r, tries;
+	long end = now_ms() + slow_ms(10000);
+	int r;
 
 	if (kind == WIRE_ENVELOPE && len > ENVELOPE_TRAILER_BYTES)
 		hex(data + len - ENVELOPE_TRAILER_BYTES, 32, idhex);
 	if ((r = wire_data(kind, dest, data, len, &frame, &flen)) != 0)
 		die("wire_data", r);
-	for (tries = 0; tries < 200; tries++) {
-		if ((r = transport_send(tp, to, frame, flen)) != -EAGAIN)
-			break;
+	/* The link to `to` may still be coming up: this relay has just
+	 * started, and the node may run under a sanitizer or valgrind. */
+	while ((r = transport_send(tp, to, frame, flen)) == -EAGAIN &&
+	    now_ms() < end)
 		transport_poll(tp, 10, NULL, NULL, 0);
-	}
 	printf("out %s %s %s %s\n", to, dest, idhex,
 	    r == 0 ? "sent" : strerror(-r));
 	fflush(stdout);
