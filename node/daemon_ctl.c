@@ -319,8 +319,8 @@ check_space(struct req *q, struct outmsg *o, size_t wire_len)
 	int64_t bytes, counts[4];
 	size_t i;
 
-	/* One statvfs per round, not per message: a batch of 512 made 512
-	 * system calls, which cost on these virtual machines. */
+	/* One statvfs per round, not one per message of a batch: system
+	 * calls cost microseconds on these virtual machines. */
 	if (!d->space_known && statvfs(d->conf->state_dir, &vfs) == 0) {
 		d->space_avail = (int64_t)vfs.f_bavail * (int64_t)vfs.f_frsize;
 		d->space_known = true;

@@ -524,10 +524,11 @@ store_dequeue(struct store *s, enum store_kind kind,
 	 * a quarter of the bytes its origin wrote per message.  Nothing is
 	 * lost by it.  A body is a wire object: its clear part (origin,
 	 * recipients, label, precedence, id; times and sizes) is what the
-	 * audit log records of it at every hop and keeps, its body is end-to-end encrypted to
-	 * the destination nodes, and a destination keeps its own copy in
-	 * the inbox.  The freed page stays under the store's page cipher
-	 * until it is reused.  Every other deletion keeps zeroing.
+	 * audit log records of it at every hop and keeps, its body is
+	 * end-to-end encrypted to the destination nodes, and a destination
+	 * keeps its own copy in the inbox.  The freed page stays under the
+	 * store's page cipher until it is reused.  Every other deletion
+	 * keeps zeroing.
 	 */
 	st = s->q[Q_DEQUEUE_BODY];
 	if ((r = wipe(s, false)) != 0 ||
