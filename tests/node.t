@@ -168,6 +168,22 @@ receipts=$(($(relay_out_receipts) - before))
 [ "$receipts" -ge 1 ] && [ "$receipts" -lt 20 ]
 ok $? "B sent fewer signed receipts ($receipts) than messages (20)"
 
+# Each message of a batch has its own recipients: after a line for two
+# nodes, a line for one does not inherit the other.
+printf '%s\n' \
+    '{"to":"BE-DEF, BE-CUTA","label":"BE:SECRET","subject":"two","body":"x"}' \
+    '{"to":"BE-DEF","label":"BE:SECRET","subject":"one","body":"y"}' \
+    >"$T/mixed"
+run v BE-MFA send --batch "$T/mixed"
+set -- $out
+run v BE-MFA sent --json "${1:-none}"
+is "$(printf '%s\n' "$out" | grep -o '"recipient":"[A-Z-]*"' | tr '\n' ' ')" \
+    '"recipient":"BE-CUTA" "recipient":"BE-DEF" ' \
+    "a batch's message to two nodes has both"
+run v BE-MFA sent --json "${2:-none}"
+is "$(printf '%s\n' "$out" | grep -o '"recipient":"[A-Z-]*"' | tr '\n' ' ')" \
+    '"recipient":"BE-DEF" ' "the next line's message only its own"
+
 # Checkpoints go to the peers, which keep them as witnesses for auditors.
 wait_for 15 sh -c "\"\$VALISE\" audit checkpoint -c \"$FED/BE-DEF/valise.conf\" --witness BE-MFA >\"$T/cp\""
 ok $? "BE-DEF holds a checkpoint of BE-MFA's log"
