@@ -4,9 +4,14 @@
  *
  * The signed content (header || wrapped keys || ciphertext) is hashed once
  * with BLAKE2b-256; that digest is the message id, and the signature is
- * over a 16-byte context and the id.  So sealing and opening a 4 KiB body
- * pass over it twice (AEAD, BLAKE2b) rather than four times (AEAD, then
- * Ed25519's two SHA-512 passes over everything).
+ * over a 16-byte context and the root of the batch's tree of ids (format
+ * 3) or the id (format 2).  So sealing and opening a 4 KiB body pass over
+ * it twice (AEAD, BLAKE2b) rather than four times (AEAD, then Ed25519's
+ * two SHA-512 passes over everything).
+ *
+ * The tree is RFC 9162's (Certificate Transparency): leaf = H(0 || id),
+ * node = H(1 || left || right), built level by level with an odd last
+ * node moving up unchanged; a path lists the siblings from the leaf up.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -18,8 +23,13 @@
 #include "crypto/prim.h"
 #include "crypto/secmem.h"
 
-#define SIG_CONTEXT		"valise-envelope1"
+#define SIG_CONTEXT_V2		"valise-envelope1"
+#define SIG_CONTEXT		"valise-envelope3"
 #define SIG_CONTEXT_BYTES	16
+/* What the format-3 signature covers: context || u16 count || root. */
+#define SIG_MESSAGE_BYTES	(SIG_CONTEXT_BYTES + 2 + ENVELOPE_ID_BYTES)
+/* Tree nodes of a full batch, every level (2n - 1 at most). */
+#define TREE_NODES_MAX		(2 * ENVELOPE_BATCH_MAX)
 
 /* An ephemeral key pair in use for sealing to one recipient node key. */
 struct eph_seal {
@@ -38,10 +48,19 @@ struct eph_open {
 	uint64_t	last;		/* 0: a free slot */
 };
 
+/* A batch root whose signature verified. */
+struct root_seen {
+	uint8_t		pk[PRIM_SIGN_PK_BYTES];
+	uint8_t		msg[SIG_MESSAGE_BYTES];
+	uint8_t		sig[PRIM_SIG_BYTES];
+	uint64_t	last;		/* 0: a free slot */
+};
+
 struct envelope_keys {
 	struct eph_seal	seal[ENVELOPE_KEYS_SEAL_SLOTS];
 	struct eph_open	open[ENVELOPE_KEYS_OPEN_SLOTS];
-	uint64_t	clock;		/* counts opens, for the LRU */
+	struct root_seen roots[ENVELOPE_KEYS_ROOT_SLOTS];
+	uint64_t	clock;		/* counts uses, for the LRUs */
 };
 
 struct envelope {
@@ -53,6 +72,9 @@ struct envelope {
 	const uint8_t		*keys;		/* nnodes wrapped keys */
 	const uint8_t		*ct;
 	size_t			 ct_len;
+	const uint8_t		*path;		/* format 3: npath hashes */
+	size_t			 npath;
+	uint16_t		 index, count;
 	const uint8_t		*sig;
 	bool			 verified;
 };
@@ -113,12 +135,49 @@ collect_nodes(const char *const *addrs, size_t n,
 	return 0;
 }
 
+/* Hashes on the path of leaf index in a tree of count leaves. */
+static size_t
+path_len(size_t index, size_t count)
+{
+	size_t n = 0;
+
+	for (; count > 1; index >>= 1, count = (count + 1) / 2)
+		if ((index ^ 1) < count)
+			n++;
+	return n;
+}
+
+static int
+leaf_hash(uint8_t h[ENVELOPE_ID_BYTES], const uint8_t id[ENVELOPE_ID_BYTES])
+{
+	uint8_t in[1 + ENVELOPE_ID_BYTES];
+
+	in[0] = 0;
+	memcpy(in + 1, id, ENVELOPE_ID_BYTES);
+	return prim_hash(h, ENVELOPE_ID_BYTES, in, sizeof(in), NULL, 0);
+}
+
+static int
+node_hash(uint8_t h[ENVELOPE_ID_BYTES], const uint8_t left[ENVELOPE_ID_BYTES],
+    const uint8_t right[ENVELOPE_ID_BYTES])
+{
+	uint8_t in[1 + 2 * ENVELOPE_ID_BYTES];
+
+	in[0] = 1;
+	memcpy(in + 1, left, ENVELOPE_ID_BYTES);
+	memcpy(in + 1 + ENVELOPE_ID_BYTES, right, ENVELOPE_ID_BYTES);
+	return prim_hash(h, ENVELOPE_ID_BYTES, in, sizeof(in), NULL, 0);
+}
+
+/* What a format-3 origin signs: context || count || root. */
 static void
-sig_message(uint8_t m[SIG_CONTEXT_BYTES + ENVELOPE_ID_BYTES],
-    const uint8_t id[ENVELOPE_ID_BYTES])
+sig_message(uint8_t m[SIG_MESSAGE_BYTES], size_t count,
+    const uint8_t root[ENVELOPE_ID_BYTES])
 {
 	memcpy(m, SIG_CONTEXT, SIG_CONTEXT_BYTES);
-	memcpy(m + SIG_CONTEXT_BYTES, id, ENVELOPE_ID_BYTES);
+	m[SIG_CONTEXT_BYTES] = (uint8_t)(count >> 8);
+	m[SIG_CONTEXT_BYTES + 1] = (uint8_t)count;
+	memcpy(m + SIG_CONTEXT_BYTES + 2, root, ENVELOPE_ID_BYTES);
 }
 
 /*
@@ -227,27 +286,21 @@ wrap_key(uint8_t wk[ENVELOPE_WRAPPED_BYTES],
 }
 
 static int
-seal(const struct envelope_params *p, const uint8_t *sign_sk,
-    const uint8_t *body, size_t body_len, const struct envelope_fixed *fx,
-    uint8_t **outp, size_t *outlenp, uint8_t idp[ENVELOPE_ID_BYTES])
+draft(const struct envelope_params *p, const uint8_t *body, size_t body_len,
+    const struct envelope_fixed *fx, struct envelope_draft *dr)
 {
 	char nodes[ENVELOPE_RECIPIENTS_MAX][NAME_NODE_MAX + 1];
 	const char *addrs[ENVELOPE_RECIPIENTS_MAX];
 	const uint8_t *node_pk[ENVELOPE_RECIPIENTS_MAX];
 	size_t node_of[ENVELOPE_RECIPIENTS_MAX];
 	uint8_t key[ENVELOPE_KEY_BYTES], nonce[ENVELOPE_NONCE_BYTES];
-	uint8_t id[ENVELOPE_ID_BYTES];
-	uint8_t sm[SIG_CONTEXT_BYTES + ENVELOPE_ID_BYTES];
-	uint8_t *out = NULL, *keys, *ct, *id_out, *sig;
+	uint8_t *out = NULL, *keys, *ct;
 	struct buf_writer w;
 	size_t i, nnodes, label_len, header_len, pt_len, len;
 	int ret = -EINVAL;
 
-	*outp = NULL;
-	*outlenp = 0;
-	if (idp != NULL)
-		memset(idp, 0, ENVELOPE_ID_BYTES);
-	if (p == NULL || sign_sk == NULL || (body == NULL && body_len > 0))
+	memset(dr, 0, sizeof(*dr));
+	if (p == NULL || (body == NULL && body_len > 0))
 		return -EINVAL;
 	if (body_len > ENVELOPE_BODY_MAX)
 		return -EMSGSIZE;
@@ -285,8 +338,8 @@ seal(const struct envelope_params *p, const uint8_t *sign_sk,
 		header_len += 1 + strlen(addrs[i]);
 	pt_len = 2 + label_len + body_len;
 	len = header_len + nnodes * ENVELOPE_WRAPPED_BYTES + pt_len +
-	    PRIM_AEAD_TAG_BYTES + ENVELOPE_TRAILER_BYTES;
-	if ((out = malloc(len)) == NULL)
+	    PRIM_AEAD_TAG_BYTES;
+	if ((out = malloc(len + ENVELOPE_TRAILER_MAX)) == NULL)
 		return -ENOMEM;
 
 	if (fx != NULL) {
@@ -321,8 +374,6 @@ seal(const struct envelope_params *p, const uint8_t *sign_sk,
 		goto out_free;
 	if (buf_put_reserve(&w, &keys, nnodes * ENVELOPE_WRAPPED_BYTES) != 0 ||
 	    buf_put_reserve(&w, &ct, pt_len + PRIM_AEAD_TAG_BYTES) != 0 ||
-	    buf_put_reserve(&w, &id_out, ENVELOPE_ID_BYTES) != 0 ||
-	    buf_put_reserve(&w, &sig, PRIM_SIG_BYTES) != 0 ||
 	    buf_writer_len(&w) != len)
 		goto out_free;
 
@@ -350,18 +401,11 @@ seal(const struct envelope_params *p, const uint8_t *sign_sk,
 		}
 	}
 
-	if ((ret = prim_hash(id, sizeof(id), out, (size_t)(id_out - out),
-	    NULL, 0)) != 0)
+	if ((ret = prim_hash(dr->id, sizeof(dr->id), out, len, NULL, 0)) != 0)
 		goto out_free;
-	memcpy(id_out, id, sizeof(id));
-	sig_message(sm, id);
-	if ((ret = prim_sign(sig, sm, sizeof(sm), sign_sk)) != 0)
-		goto out_free;
-
-	if (idp != NULL)
-		memcpy(idp, id, sizeof(id));
-	*outp = out;
-	*outlenp = len;
+	dr->wire = out;
+	dr->len = len;
+	dr->cap = len + ENVELOPE_TRAILER_MAX;
 	ret = 0;
 	goto out;
 out_free:
@@ -369,9 +413,135 @@ out_free:
 		ret = -EINVAL;
 	secmem_wipe(out, len);
 	free(out);
+	memset(dr, 0, sizeof(*dr));
 out:
 	secmem_wipe(key, sizeof(key));
 	return ret;
+}
+
+int
+envelope_draft(const struct envelope_params *p, const uint8_t *body,
+    size_t body_len, struct envelope_draft *dr)
+{
+	return draft(p, body, body_len, NULL, dr);
+}
+
+int
+envelope_draft_fixed(const struct envelope_params *p, const uint8_t *body,
+    size_t body_len, const struct envelope_fixed *fx,
+    struct envelope_draft *dr)
+{
+	if (fx == NULL || fx->body_key == NULL || fx->nonce == NULL ||
+	    fx->eph_seeds == NULL) {
+		memset(dr, 0, sizeof(*dr));
+		return -EINVAL;
+	}
+	return draft(p, body, body_len, fx, dr);
+}
+
+void
+envelope_draft_free(struct envelope_draft *dr)
+{
+	if (dr->wire != NULL) {
+		secmem_wipe(dr->wire, dr->cap);
+		free(dr->wire);
+	}
+	memset(dr, 0, sizeof(*dr));
+}
+
+/*
+ * Sign: the tree's levels one after the other in t (level 0: the leaves),
+ * one signature over its root, then each draft's trailer: its path,
+ * index, count, id and that signature.
+ */
+int
+envelope_sign_batch(struct envelope_draft *dr, size_t n,
+    const uint8_t *sign_sk)
+{
+	uint8_t (*t)[ENVELOPE_ID_BYTES], sm[SIG_MESSAGE_BYTES];
+	uint8_t sig[PRIM_SIG_BYTES];
+	size_t i, j, lvl, width, idx, level_at[ENVELOPE_PATH_MAX + 1], nlevels;
+	int ret = -EINVAL;
+
+	if (n == 0 || n > ENVELOPE_BATCH_MAX || sign_sk == NULL)
+		return -EINVAL;
+	for (i = 0; i < n; i++)
+		if (dr[i].wire == NULL || dr[i].sealed ||
+		    dr[i].cap < dr[i].len + ENVELOPE_TRAILER_MAX)
+			return -EINVAL;
+	if ((t = malloc(TREE_NODES_MAX * sizeof(*t))) == NULL)
+		return -ENOMEM;
+	for (i = 0; i < n; i++)
+		if (leaf_hash(t[i], dr[i].id) != 0)
+			goto out;
+	level_at[0] = 0;
+	nlevels = 1;
+	for (width = n, j = n; width > 1; width = (width + 1) / 2) {
+		size_t at = level_at[nlevels - 1];
+
+		level_at[nlevels++] = j;
+		for (i = 0; i + 1 < width; i += 2, j++)
+			if (node_hash(t[j], t[at + i], t[at + i + 1]) != 0)
+				goto out;
+		if (i < width)
+			memcpy(t[j++], t[at + i], ENVELOPE_ID_BYTES);
+	}
+	sig_message(sm, n, t[level_at[nlevels - 1]]);	/* the root */
+	if (prim_sign(sig, sm, sizeof(sm), sign_sk) != 0)
+		goto out;
+	/* Each draft has room for the longest trailer (checked above). */
+	for (i = 0; i < n; i++) {
+		uint8_t *o = dr[i].wire + dr[i].len;
+
+		for (lvl = 0, idx = i, width = n; lvl + 1 < nlevels;
+		    lvl++, idx >>= 1, width = (width + 1) / 2)
+			if ((idx ^ 1) < width) {
+				memcpy(o, t[level_at[lvl] + (idx ^ 1)],
+				    ENVELOPE_ID_BYTES);
+				o += ENVELOPE_ID_BYTES;
+			}
+		o[0] = (uint8_t)(i >> 8);
+		o[1] = (uint8_t)i;
+		o[2] = (uint8_t)(n >> 8);
+		o[3] = (uint8_t)n;
+		memcpy(o + 4, dr[i].id, ENVELOPE_ID_BYTES);
+		memcpy(o + 4 + ENVELOPE_ID_BYTES, sig, sizeof(sig));
+		dr[i].len = (size_t)(o - dr[i].wire) + 4 +
+		    ENVELOPE_TRAILER_BYTES;
+		dr[i].sealed = true;
+	}
+	ret = 0;
+out:
+	free(t);
+	return ret;
+}
+
+/* A batch of one; fx NULL draws the randomness. */
+static int
+seal(const struct envelope_params *p, const uint8_t *sign_sk,
+    const uint8_t *body, size_t body_len, const struct envelope_fixed *fx,
+    uint8_t **out, size_t *outlen, uint8_t id[ENVELOPE_ID_BYTES])
+{
+	struct envelope_draft dr;
+	int ret;
+
+	*out = NULL;
+	*outlen = 0;
+	if (id != NULL)
+		memset(id, 0, ENVELOPE_ID_BYTES);
+	if (sign_sk == NULL)
+		return -EINVAL;
+	if ((ret = draft(p, body, body_len, fx, &dr)) != 0)
+		return ret;
+	if ((ret = envelope_sign_batch(&dr, 1, sign_sk)) != 0) {
+		envelope_draft_free(&dr);
+		return ret;
+	}
+	if (id != NULL)
+		memcpy(id, dr.id, ENVELOPE_ID_BYTES);
+	*out = dr.wire;
+	*outlen = dr.len;
+	return 0;
 }
 
 int
@@ -411,7 +581,7 @@ parse_header(struct envelope *env, struct buf_reader *r, size_t body_max)
 	    memcmp(magic, ENVELOPE_MAGIC, ENVELOPE_MAGIC_BYTES) != 0 ||
 	    buf_get_u8(r, &version) != 0)
 		return -EBADMSG;
-	if (version != ENVELOPE_VERSION)
+	if (version != 2 && version != ENVELOPE_VERSION)
 		return -EPROTONOSUPPORT;
 	in->version = version;
 	if (buf_get_str8(r, in->origin, sizeof(in->origin), 1,
@@ -443,6 +613,32 @@ parse_header(struct envelope *env, struct buf_reader *r, size_t body_max)
 		return -EMSGSIZE;
 	in->body_len = body_len;
 	env->header_len = buf_offset(r);
+	return 0;
+}
+
+/*
+ * Format 3: the path, index and count before the id and signature.  The
+ * path's length follows from index and count; what lies between the
+ * ciphertext and the last 100 bytes must be exactly that.
+ */
+static int
+parse_batch(struct envelope *env, struct buf_reader *r)
+{
+	size_t rest = buf_remaining(r), path_bytes;
+
+	if (rest < 4 + ENVELOPE_TRAILER_BYTES)
+		return -EBADMSG;
+	path_bytes = rest - 4 - ENVELOPE_TRAILER_BYTES;
+	if (path_bytes % ENVELOPE_ID_BYTES != 0 ||
+	    path_bytes > ENVELOPE_PATH_MAX * ENVELOPE_ID_BYTES ||
+	    buf_get_ref(r, &env->path, path_bytes) != 0 ||
+	    buf_get_u16(r, &env->index) != 0 ||
+	    buf_get_u16(r, &env->count) != 0 ||
+	    env->count == 0 || env->count > ENVELOPE_BATCH_MAX ||
+	    env->index >= env->count ||
+	    path_len(env->index, env->count) * ENVELOPE_ID_BYTES != path_bytes)
+		return -EBADMSG;
+	env->npath = path_bytes / ENVELOPE_ID_BYTES;
 	return 0;
 }
 
@@ -486,6 +682,9 @@ envelope_parse(const uint8_t *wire, size_t len, size_t body_max,
 	    buf_get_ref(&r, &env->ct, env->ct_len) != 0)
 		goto out_free;
 	signed_len = buf_offset(&r);
+	if (env->info.version > 2 && (ret = parse_batch(env, &r)) != 0)
+		goto out_free;
+	ret = -EBADMSG;
 	if (buf_get_ref(&r, &id, ENVELOPE_ID_BYTES) != 0 ||
 	    buf_get_ref(&r, &env->sig, PRIM_SIG_BYTES) != 0 ||
 	    buf_end(&r) != 0)
@@ -515,19 +714,99 @@ envelope_wire(const struct envelope *env, size_t *len)
 	return env->wire;
 }
 
-int
-envelope_verify(struct envelope *env, const uint8_t *origin_sign_pk)
+/* The root of env's batch: its leaf folded with its path. */
+static int
+batch_root(const struct envelope *env, uint8_t root[ENVELOPE_ID_BYTES])
 {
-	uint8_t sm[SIG_CONTEXT_BYTES + ENVELOPE_ID_BYTES];
+	const uint8_t *p = env->path;
+	size_t idx = env->index, width = env->count;
+
+	if (leaf_hash(root, env->info.id) != 0)
+		return -EBADMSG;
+	for (; width > 1; idx >>= 1, width = (width + 1) / 2) {
+		if ((idx ^ 1) >= width)
+			continue;	/* the odd last node moves up */
+		if ((idx & 1 ? node_hash(root, p, root) :
+		    node_hash(root, root, p)) != 0)
+			return -EBADMSG;
+		p += ENVELOPE_ID_BYTES;
+	}
+	return p == env->path + env->npath * ENVELOPE_ID_BYTES ? 0 : -EBADMSG;
+}
+
+/* The cached root equal to (pk, sm, sig), or NULL. */
+static struct root_seen *
+root_find(struct envelope_keys *keys, const uint8_t *pk, const uint8_t *sm,
+    const uint8_t *sig)
+{
+	size_t i;
+
+	for (i = 0; keys != NULL && i < ENVELOPE_KEYS_ROOT_SLOTS; i++) {
+		struct root_seen *e = &keys->roots[i];
+
+		if (e->last > 0 && memcmp(e->msg, sm, SIG_MESSAGE_BYTES) == 0 &&
+		    memcmp(e->pk, pk, PRIM_SIGN_PK_BYTES) == 0 &&
+		    memcmp(e->sig, sig, PRIM_SIG_BYTES) == 0)
+			return e;
+	}
+	return NULL;
+}
+
+/* Remember a verified root in place of the least recently used. */
+static void
+root_keep(struct envelope_keys *keys, const uint8_t *pk, const uint8_t *sm,
+    const uint8_t *sig)
+{
+	struct root_seen *slot = &keys->roots[0];
+	size_t i;
+
+	for (i = 1; i < ENVELOPE_KEYS_ROOT_SLOTS; i++)
+		if (keys->roots[i].last < slot->last)
+			slot = &keys->roots[i];
+	memcpy(slot->pk, pk, PRIM_SIGN_PK_BYTES);
+	memcpy(slot->msg, sm, SIG_MESSAGE_BYTES);
+	memcpy(slot->sig, sig, PRIM_SIG_BYTES);
+	slot->last = ++keys->clock;
+}
+
+int
+envelope_verify_cached(struct envelope *env, const uint8_t *origin_sign_pk,
+    struct envelope_keys *keys)
+{
+	uint8_t sm[SIG_MESSAGE_BYTES], root[ENVELOPE_ID_BYTES];
+	struct root_seen *seen;
 
 	env->verified = false;
 	if (origin_sign_pk == NULL)
 		return -EINVAL;
-	sig_message(sm, env->info.id);
-	if (prim_verify(env->sig, sm, sizeof(sm), origin_sign_pk) != 0)
+	if (env->info.version == 2) {
+		memcpy(sm, SIG_CONTEXT_V2, SIG_CONTEXT_BYTES);
+		memcpy(sm + SIG_CONTEXT_BYTES, env->info.id, ENVELOPE_ID_BYTES);
+		if (prim_verify(env->sig, sm, SIG_CONTEXT_BYTES +
+		    ENVELOPE_ID_BYTES, origin_sign_pk) != 0)
+			return -EBADMSG;
+		env->verified = true;
+		return 0;
+	}
+	if (batch_root(env, root) != 0)
 		return -EBADMSG;
+	sig_message(sm, env->count, root);
+	if ((seen = root_find(keys, origin_sign_pk, sm, env->sig)) != NULL) {
+		seen->last = ++keys->clock;
+	} else {
+		if (prim_verify(env->sig, sm, sizeof(sm), origin_sign_pk) != 0)
+			return -EBADMSG;
+		if (keys != NULL)
+			root_keep(keys, origin_sign_pk, sm, env->sig);
+	}
 	env->verified = true;
 	return 0;
+}
+
+int
+envelope_verify(struct envelope *env, const uint8_t *origin_sign_pk)
+{
+	return envelope_verify_cached(env, origin_sign_pk, NULL);
 }
 
 bool

@@ -12,16 +12,28 @@
  *			ephemeral X25519 key (section 2.2)
  *	ciphertext	XChaCha20-Poly1305 of (label again || body), the
  *			whole header as associated data
- *	trailer		message id = BLAKE2b-256(header || wrapped keys ||
- *			ciphertext); Ed25519 signature by the origin over
- *			"valise-envelope1" || id
+ *	trailer		path, index, count: the envelope's place in its
+ *			batch; message id = BLAKE2b-256(header || wrapped
+ *			keys || ciphertext); Ed25519 signature by the origin
+ *			over "valise-envelope3" || count || the root of a
+ *			hash tree whose leaves are the ids of the batch
  *
  * Because the signature covers a digest of everything before the trailer,
  * the label is bound to the content and the recipients are named inside
  * what is signed.  The id never covers the signature, so a re-signed copy
  * keeps its id and is caught by de-duplication.
  *
+ * An origin signs the envelopes of one send request together: one
+ * signature for up to ENVELOPE_BATCH_MAX envelopes (envelope_draft, then
+ * envelope_sign_batch).  Each still verifies alone, from its id and path;
+ * an envelope_keys cache remembers the roots it verified, so a receiver
+ * checks one signature per batch.  Format 2 (one signature over the id)
+ * still parses and verifies, for envelopes stored before the upgrade.
+ *
  * Life cycle on a node:
+ *	envelope_draft()	seal, without the signature
+ *	envelope_sign_batch()	sign 1..ENVELOPE_BATCH_MAX drafts at once
+ *	envelope_seal()		both, for one envelope
  *	envelope_parse()	bounded; public data only; what a relay does
  *	envelope_verify()	against the origin's signing public key
  *	envelope_open()		with the local node's X25519 key pair, only
@@ -52,7 +64,11 @@
 
 #define ENVELOPE_WUR __attribute__((warn_unused_result))
 
-#define ENVELOPE_VERSION	2
+#define ENVELOPE_VERSION	3
+/* Envelopes one signature covers, and the most hashes on a path to the
+ * root of their tree (log2 of the batch). */
+#define ENVELOPE_BATCH_MAX	256
+#define ENVELOPE_PATH_MAX	8
 /* A message to more nodes than this is a broadcast, which valise does not
  * do; the bound also keeps the header of every envelope under 4 KiB. */
 #define ENVELOPE_RECIPIENTS_MAX	32
@@ -74,10 +90,16 @@
 /* How long sealing may use one ephemeral key pair for a recipient node. */
 #define ENVELOPE_EPH_MESSAGES_MAX	1024
 #define ENVELOPE_EPH_SECONDS_MAX	60
-/* Recipient node keys, and ephemeral keys seen, that a cache remembers. */
+/* Recipient node keys, ephemeral keys seen and verified batch roots that
+ * a cache remembers. */
 #define ENVELOPE_KEYS_SEAL_SLOTS	32
 #define ENVELOPE_KEYS_OPEN_SLOTS	64
+#define ENVELOPE_KEYS_ROOT_SLOTS	16
+/* Every envelope ends with the message id and the signature. */
 #define ENVELOPE_TRAILER_BYTES	(ENVELOPE_ID_BYTES + PRIM_SIG_BYTES)
+/* The longest trailer: path, index and count before them. */
+#define ENVELOPE_TRAILER_MAX	(ENVELOPE_PATH_MAX * ENVELOPE_ID_BYTES + \
+	    2 + 2 + ENVELOPE_TRAILER_BYTES)
 /* The longest header, and the most bytes an envelope adds to its body. */
 #define ENVELOPE_HEADER_MAX	(ENVELOPE_MAGIC_BYTES + 1 + \
 	    1 + NAME_NODE_MAX + 1 + \
@@ -86,7 +108,7 @@
 #define ENVELOPE_OVERHEAD_MAX	(ENVELOPE_HEADER_MAX + \
 	    ENVELOPE_RECIPIENTS_MAX * ENVELOPE_WRAPPED_BYTES + \
 	    2 + ENVELOPE_LABEL_MAX + PRIM_AEAD_TAG_BYTES + \
-	    ENVELOPE_TRAILER_BYTES)
+	    ENVELOPE_TRAILER_MAX)
 /* The largest envelope on the wire, for sizing transport limits. */
 #define ENVELOPE_WIRE_MAX	(ENVELOPE_OVERHEAD_MAX + ENVELOPE_BODY_MAX)
 
@@ -133,6 +155,17 @@ struct envelope_fixed {
 					   the params' keys are not used */
 };
 
+/* An envelope sealed and not yet signed, then signed: envelope_draft()
+ * fills it, envelope_sign_batch() completes it, envelope_draft_free()
+ * frees it (or the caller takes wire and frees it). */
+struct envelope_draft {
+	uint8_t		*wire;		/* malloc'd, with room for a trailer */
+	size_t		 len;		/* the whole envelope once signed */
+	size_t		 cap;
+	bool		 sealed;	/* signed: wire[0..len) is complete */
+	uint8_t		 id[ENVELOPE_ID_BYTES];
+};
+
 /* The public content of a parsed envelope (read-only). */
 struct envelope_info {
 	unsigned			 version;
@@ -175,6 +208,32 @@ int	envelope_seal_fixed(const struct envelope_params *p,
 	    uint8_t id[ENVELOPE_ID_BYTES]);
 
 /*
+ * The first half of envelope_seal(): encrypt body to the recipients of p
+ * into *dr, with its message id and without its signature.  0 or the
+ * errors of envelope_seal(); on failure *dr is empty.
+ */
+int	envelope_draft(const struct envelope_params *p, const uint8_t *body,
+	    size_t body_len, struct envelope_draft *dr) ENVELOPE_WUR;
+
+/* envelope_draft() with the randomness of fx (known-answer tests only). */
+int	envelope_draft_fixed(const struct envelope_params *p,
+	    const uint8_t *body, size_t body_len,
+	    const struct envelope_fixed *fx, struct envelope_draft *dr)
+	    ENVELOPE_WUR;
+
+/*
+ * Sign drafts dr[0..n) together with sign_sk: one signature over the root
+ * of the tree of their ids, and in each draft its place in the tree.  0;
+ * -EINVAL when n is 0 or above ENVELOPE_BATCH_MAX or a draft is empty or
+ * already signed; -ENOMEM.  On failure no draft is signed.
+ */
+int	envelope_sign_batch(struct envelope_draft *dr, size_t n,
+	    const uint8_t *sign_sk) ENVELOPE_WUR;
+
+/* Wipe and free a draft's bytes; an empty draft is allowed. */
+void	envelope_draft_free(struct envelope_draft *dr);
+
+/*
  * Parse wire[0..len) with public data only: the size is bounded first
  * (body_max, 0 meaning ENVELOPE_BODY_MAX), then every field is read
  * through the bounded reader and checked, trailing bytes are refused and
@@ -199,6 +258,13 @@ const uint8_t *envelope_wire(const struct envelope *env, size_t *len);
  * verified; -EBADMSG for a bad, malleated or small-order signature or key.
  */
 int	envelope_verify(struct envelope *env, const uint8_t *origin_sign_pk)
+	    ENVELOPE_WUR;
+
+/* envelope_verify() that first looks for the envelope's batch root (with
+ * its signature and key) among those keys (which may be NULL) verified,
+ * and remembers it after a successful check. */
+int	envelope_verify_cached(struct envelope *env,
+	    const uint8_t *origin_sign_pk, struct envelope_keys *keys)
 	    ENVELOPE_WUR;
 
 /* True after a successful envelope_verify(). */
@@ -230,7 +296,8 @@ int	envelope_open_cached(const struct envelope *env, const char *node,
 	    struct envelope_keys *keys, uint8_t **body, size_t *body_len)
 	    ENVELOPE_WUR;
 
-/* A new, empty cache of key agreements (guarded memory).  0 or -ENOMEM. */
+/* A new, empty cache of key agreements and verified roots (guarded
+ * memory).  0 or -ENOMEM. */
 int	envelope_keys_new(struct envelope_keys **keysp) ENVELOPE_WUR;
 /* Wipe and free it, setting *keysp to NULL; NULL is allowed. */
 void	envelope_keys_free(struct envelope_keys **keysp);

@@ -247,10 +247,30 @@ next_hop(const char *name, const char *dest, char *via, size_t size)
 /* ---------------------------------------------------------- tampering */
 
 /* Offsets in an envelope: where the label's str16 starts, where the
- * header ends, where the trailer starts. */
+ * header ends. */
 struct layout {
-	size_t	label_off, label_len, header_end, trailer;
+	size_t	label_off, label_len, header_end;
 };
+
+/*
+ * The trailer's length: id and signature, and in format 3 before them
+ * the path to the batch's root (as long as index and count make it: see
+ * path_len in crypto/envelope.c), index and count.
+ */
+static size_t
+trailer_len(const uint8_t *e, size_t len)
+{
+	size_t idx, count, n = 0;
+
+	if (e[4] < 3 || len < 100)
+		return ENVELOPE_TRAILER_BYTES;
+	idx = (size_t)e[len - 100] << 8 | e[len - 99];
+	count = (size_t)e[len - 98] << 8 | e[len - 97];
+	for (; count > 1; idx >>= 1, count = (count + 1) / 2)
+		if ((idx ^ 1) < count)
+			n++;
+	return n * ENVELOPE_ID_BYTES + 4 + ENVELOPE_TRAILER_BYTES;
+}
 
 static int
 layout_of(const uint8_t *e, size_t len, struct layout *l)
@@ -272,16 +292,17 @@ layout_of(const uint8_t *e, size_t len, struct layout *l)
 	if (off > len - 96)
 		return -1;
 	l->header_end = off;
-	l->trailer = len - ENVELOPE_TRAILER_BYTES;
 	return 0;
 }
 
+/* Recompute the id of an edited envelope, as a relay can. */
 static void
 reid(uint8_t *e, size_t len)
 {
-	size_t t = len - ENVELOPE_TRAILER_BYTES;
+	size_t t = trailer_len(e, len);
 
-	if (prim_hash(e + t, ENVELOPE_ID_BYTES, e, t, NULL, 0) != 0)
+	if (t > len || prim_hash(e + len - ENVELOPE_TRAILER_BYTES,
+	    ENVELOPE_ID_BYTES, e, len - t, NULL, 0) != 0)
 		die("hash", EINVAL);
 }
 
