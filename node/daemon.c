@@ -95,6 +95,16 @@ daemon_event(struct daemon *d, enum audit_event_type type)
 	return e;
 }
 
+/* Forget the round's events from the n-th on (a request rolled back). */
+void
+daemon_events_drop(struct daemon *d, size_t n)
+{
+	if (n < d->nevents) {
+		d->events_total -= d->nevents - n;
+		d->nevents = n;
+	}
+}
+
 int
 daemon_queue_reply(struct daemon *d, int client, struct ctl_msg *reply,
     bool needs_commit)

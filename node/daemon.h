@@ -196,6 +196,7 @@ int	daemon_txn(struct daemon *d);	/* open the round's transaction */
 /* End the round now: commit, then acknowledge and reply (daemon.h top). */
 void	daemon_flush(struct daemon *d);
 struct devent *daemon_event(struct daemon *d, enum audit_event_type type);
+void	daemon_events_drop(struct daemon *d, size_t n);
 void	daemon_hex(char *out, const uint8_t *id, size_t len);
 /* Queue a reply; one that needs_commit becomes an error if the round
  * cannot commit (a read-only answer such as status goes out anyway). */

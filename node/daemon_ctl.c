@@ -430,19 +430,34 @@ parse_outmsg(struct req *q, const struct ctl_msg *m, struct outmsg *o)
 	return 0;
 }
 
-/* Seal, queue or deliver locally, and record one checked message. */
+/*
+ * Where one message of a send request goes, kept from its seal to the
+ * moment the request's batch is signed and its envelopes can be stored.
+ */
+struct route {
+	const struct fed_node	*dst[ENVELOPE_RECIPIENTS_MAX];	/* NULL: here */
+	const struct fed_node	*hops[ENVELOPE_RECIPIENTS_MAX];
+	size_t			 nnodes;
+	enum envelope_precedence prec;
+	uint64_t		 expires;
+};
+
+/*
+ * Seal one checked message into dr, without its signature, and record
+ * it: the sent list, the audit event and the reply's id.  Its route for
+ * store_sealed() once the batch is signed.
+ */
 static int
-submit(struct req *q, struct outmsg *o, struct ctl_msg *ids)
+seal_outmsg(struct req *q, struct outmsg *o, struct envelope_draft *dr,
+    struct route *rt, struct ctl_msg *ids)
 {
 	struct daemon *d = q->d;
 	struct envelope_rcpt rcpts[ENVELOPE_RECIPIENTS_MAX];
 	struct envelope_params p;
-	struct envelope *env = NULL;
 	struct store_sent_row sent;
-	struct store_item it;
 	struct devent *e;
-	uint8_t id[ENVELOPE_ID_BYTES], *payload = NULL, *wire = NULL;
-	size_t plen, wlen, i, k;
+	uint8_t *payload = NULL;
+	size_t plen, i;
 	char hex[2 * ENVELOPE_ID_BYTES + 1], author[WIRE_AUTHOR_MAX + 1];
 	int r;
 
@@ -469,61 +484,31 @@ submit(struct req *q, struct outmsg *o, struct ctl_msg *ids)
 	if ((r = wire_payload_encode(o->subject, author, o->body, o->body_len,
 	    &payload, &plen)) != 0)
 		return fail(q, EXIT_INTERNAL, "cannot encode the message");
-	r = envelope_seal(&p, identity_sign_sk(d->id), payload, plen, &wire,
-	    &wlen, id);
+	r = envelope_draft(&p, payload, plen, dr);
 	secmem_wipe(payload, plen);
 	free(payload);
 	if (r != 0)
 		return fail(q, r == -EMSGSIZE ? EXIT_USAGE : EXIT_INTERNAL,
 		    "cannot seal the message: %s", strerror(-r));
-	if ((r = check_space(q, o, wlen)) != 0)
-		goto out;
-	if ((r = daemon_txn(d)) != 0) {
-		r = fail(q, EXIT_INTERNAL, "the store cannot start a write");
-		goto out;
+	if ((r = check_space(q, o, dr->len + ENVELOPE_TRAILER_MAX)) != 0)
+		return r;
+	for (i = 0; i < o->nnodes; i++) {
+		rt->hops[i] = o->hops[i];
+		rt->dst[i] = o->hops[i] != NULL ? fed_node(d->fed, o->nodes[i]) :
+		    NULL;
 	}
-	daemon_hex(hex, id, sizeof(id));
-	for (k = 0; k < o->nnodes; k++) {
-		if (o->hops[k] == NULL) {
-			/* Addressed to this node: deliver now. */
-			if (envelope_parse(wire, wlen, 0, &env) != 0 ||
-			    envelope_verify(env, identity_sign_pk(d->id)) != 0 ||
-			    store_mark_seen(d->store, STORE_MESSAGE, id,
-			    d->conf->name, daemon_now()) != 0 ||
-			    peer_deliver(d, env, NULL, &o->label) != 0) {
-				envelope_free(&env);
-				r = fail(q, EXIT_INTERNAL, "local delivery "
-				    "failed");
-				goto out;
-			}
-			envelope_free(&env);
-			continue;
-		}
-		memset(&it, 0, sizeof(it));
-		it.kind = STORE_MESSAGE;
-		memcpy(it.id, id, sizeof(id));
-		snprintf(it.dest, sizeof(it.dest), "%s", o->nodes[k]);
-		snprintf(it.next_hop, sizeof(it.next_hop), "%s",
-		    o->hops[k]->conf->name);
-		snprintf(it.origin, sizeof(it.origin), "%s", d->conf->name);
-		it.precedence = (int)o->prec;
-		it.expires = (int64_t)p.expires;
-		it.bytes = wire;
-		it.len = wlen;
-		if ((r = store_enqueue(d->store, &it)) != 0) {
-			r = fail(q, r == -ENOSPC ? EXIT_TEMPFAIL :
-			    EXIT_INTERNAL, "cannot queue the message: %s",
-			    strerror(-r));
-			goto out;
-		}
-	}
+	rt->nnodes = o->nnodes;
+	rt->prec = o->prec;
+	rt->expires = p.expires;
+
+	daemon_hex(hex, dr->id, sizeof(dr->id));
 	for (i = 0; i < o->nrcpts; i++) {
 		const char *at = strchr(o->rcpts[i], '@');
 		const char *node = at ? at + 1 : o->rcpts[i];
 		const struct fed_node *hop = fed_next_hop(d->fed, node);
 
 		memset(&sent, 0, sizeof(sent));
-		memcpy(sent.id, id, sizeof(id));
+		memcpy(sent.id, dr->id, sizeof(dr->id));
 		snprintf(sent.rcpt, sizeof(sent.rcpt), "%s", o->rcpts[i]);
 		util_fmt(sent.label, sizeof(sent.label), "%s", o->canon);
 		sent.created = daemon_now();
@@ -550,11 +535,68 @@ submit(struct req *q, struct outmsg *o, struct ctl_msg *ids)
 		e->ev.decision = "allow";
 		e->ev.next_hop = o->hops[0] ? o->hops[0]->conf->name : NULL;
 	}
-	if ((r = ctl_msg_set_str(ids, "id", hex)) != 0)
-		r = fail(q, EXIT_INTERNAL, "out of memory");
-out:
-	free(wire);
+	if (ctl_msg_set_str(ids, "id", hex) != 0)
+		return fail(q, EXIT_INTERNAL, "out of memory");
+	return 0;
+}
+
+/* Deliver here the signed envelope wire[0..len) addressed to this node. */
+static int
+deliver_own(struct req *q, const uint8_t *wire, size_t len)
+{
+	struct daemon *d = q->d;
+	struct envelope *env = NULL;
+	struct label_error lerr;
+	struct label label;
+	int r = -EINVAL;
+
+	if (envelope_parse(wire, len, 0, &env) == 0 &&
+	    envelope_verify_cached(env, identity_sign_pk(d->id), d->keys)
+	    == 0 &&
+	    label_parse(d->fed->tables, envelope_info(env)->label, &label,
+	    &lerr) == 0 &&
+	    store_mark_seen(d->store, STORE_MESSAGE, envelope_info(env)->id,
+	    d->conf->name, daemon_now()) == 0)
+		r = peer_deliver(d, env, NULL, &label);
+	envelope_free(&env);
 	return r;
+}
+
+/* Queue a signed envelope for each node of its route, or deliver it. */
+static int
+store_sealed(struct req *q, const struct envelope_draft *dr,
+    const struct route *rt)
+{
+	struct daemon *d = q->d;
+	struct store_item it;
+	size_t k;
+	int r;
+
+	for (k = 0; k < rt->nnodes; k++) {
+		if (rt->hops[k] == NULL) {
+			if (deliver_own(q, dr->wire, dr->len) != 0)
+				return fail(q, EXIT_INTERNAL, "local delivery "
+				    "failed");
+			continue;
+		}
+		memset(&it, 0, sizeof(it));
+		it.kind = STORE_MESSAGE;
+		memcpy(it.id, dr->id, sizeof(dr->id));
+		snprintf(it.dest, sizeof(it.dest), "%s",
+		    rt->dst[k]->conf->name);
+		snprintf(it.next_hop, sizeof(it.next_hop), "%s",
+		    rt->hops[k]->conf->name);
+		snprintf(it.origin, sizeof(it.origin), "%s", d->conf->name);
+		it.precedence = (int)rt->prec;
+		it.expires = (int64_t)rt->expires;
+		it.bytes = dr->wire;
+		it.len = dr->len;
+		if ((r = store_enqueue(d->store, &it)) != 0)
+			return fail(q, r == -ENOSPC ? EXIT_TEMPFAIL :
+			    EXIT_INTERNAL, "cannot queue the message: %s",
+			    strerror(-r));
+	}
+	return 0;
 }
 
 static void
@@ -572,12 +614,30 @@ outmsg_clear(struct outmsg *o)
  * checked before any is queued; a refusal names the item.  The reply
  * (the ids) is sent only after the round commits.
  */
+/* Sign sealed messages dr[0..n) together and store each. */
+static int
+sign_and_store(struct req *q, struct envelope_draft *dr,
+    const struct route *rt, size_t n)
+{
+	size_t i;
+	int r = 0;
+
+	if (envelope_sign_batch(dr, n, identity_sign_sk(q->d->id)) != 0)
+		return fail(q, EXIT_INTERNAL, "cannot sign the messages");
+	for (i = 0; i < n && r == 0; i++)
+		r = store_sealed(q, &dr[i], &rt[i]);
+	return r;
+}
+
 static int
 op_send(struct req *q)
 {
+	struct daemon *d = q->d;
+	struct envelope_draft *drs = NULL;
+	struct route *rts = NULL;
 	struct outmsg *o;
 	struct devent *e;
-	size_t n = ctl_msg_count(q->msg, "items"), i;
+	size_t n = ctl_msg_count(q->msg, "items"), i, ev0;
 	int r = 0;
 
 	if (n == 0 || n > CTL_BATCH_MAX)
@@ -585,15 +645,23 @@ op_send(struct req *q)
 		    "messages", CTL_BATCH_MAX);
 	/* A request that does not fit in this round gets a round of its
 	 * own: commit what is pending first. */
-	if (q->d->nevents + n + 4 > DAEMON_EVENTS_MAX ||
-	    q->d->npending + 2 > DAEMON_BATCH_MAX)
-		daemon_flush(q->d);
-	if ((o = calloc(1, sizeof(*o))) == NULL)
-		return fail(q, EXIT_INTERNAL, "out of memory");
-	if (daemon_txn(q->d) != 0 || store_savepoint(q->d->store) != 0) {
-		free(o);
-		return fail(q, EXIT_INTERNAL, "the store cannot start a write");
+	if (d->nevents + n + 4 > DAEMON_EVENTS_MAX ||
+	    d->npending + 2 > DAEMON_BATCH_MAX)
+		daemon_flush(d);
+	o = calloc(1, sizeof(*o));
+	drs = calloc(n, sizeof(*drs));
+	rts = calloc(n, sizeof(*rts));
+	if (o == NULL || drs == NULL || rts == NULL) {
+		r = fail(q, EXIT_INTERNAL, "out of memory");
+		goto out;
 	}
+	if (daemon_txn(d) != 0 || store_savepoint(d->store) != 0) {
+		r = fail(q, EXIT_INTERNAL, "the store cannot start a write");
+		goto out;
+	}
+	ev0 = d->nevents;
+	/* Check and seal every message, then sign them together (one
+	 * signature for the request), then store them. */
 	for (i = 0; i < n && r == 0; i++) {
 		const struct ctl_msg *m = ctl_msg_item(q->msg, "items", i);
 		struct ctl_msg *ids;
@@ -604,6 +672,9 @@ op_send(struct req *q)
 			break;
 		}
 		if ((r = parse_outmsg(q, m, o)) != 0) {
+			/* The messages before it are not sent: only the
+			 * refusal is recorded. */
+			daemon_events_drop(d, ev0);
 			if (r == EXIT_REFUSED &&
 			    (e = user_event(q, AUDIT_EV_DENY)) != NULL) {
 				util_fmt(e->label, sizeof(e->label), "%s",
@@ -616,6 +687,7 @@ op_send(struct req *q)
 				    "");
 				e->ev.detail = e->detail;
 			}
+			ev0 = d->nevents;
 			if (n > 1) {
 				const char *err = ctl_msg_str(q->reply,
 				    "error");
@@ -631,18 +703,27 @@ op_send(struct req *q)
 		if ((ids = ctl_msg_add(q->reply, "ids")) == NULL)
 			r = fail(q, EXIT_INTERNAL, "out of memory");
 		else
-			r = submit(q, o, ids);
+			r = seal_outmsg(q, o, &drs[i], &rts[i], ids);
 		outmsg_clear(o);
 	}
-	free(o);
-	/* All or nothing: a batch that fails half-way queues none, and the
-	 * rest of the round (other requests, peers' frames) is untouched. */
+	if (r == 0)
+		r = sign_and_store(q, drs, rts, n);
+	/* All or nothing: a batch that fails half-way queues none, records
+	 * none as sent, and the rest of the round (other requests, peers'
+	 * frames) is untouched. */
 	if (r != 0) {
-		store_savepoint_rollback(q->d->store);
+		daemon_events_drop(d, ev0);
+		store_savepoint_rollback(d->store);
 		ctl_msg_del(q->reply, "ids");
 	} else {
-		store_savepoint_release(q->d->store);
+		store_savepoint_release(d->store);
 	}
+out:
+	for (i = 0; drs != NULL && i < n; i++)
+		envelope_draft_free(&drs[i]);
+	free(drs);
+	free(rts);
+	free(o);
 	return r;
 }
 
@@ -764,8 +845,8 @@ inbox_open(struct req *q, struct devent *e, struct opened *m)
 	origin = strcmp(m->row.origin, d->conf->name) == 0 ? NULL :
 	    fed_node(d->fed, m->row.origin);
 	if (envelope_parse(m->wire, m->wlen, 0, &m->env) != 0 ||
-	    envelope_verify(m->env, origin != NULL ? origin->keys.sign_pk :
-	    identity_sign_pk(d->id)) != 0 ||
+	    envelope_verify_cached(m->env, origin != NULL ?
+	    origin->keys.sign_pk : identity_sign_pk(d->id), d->keys) != 0 ||
 	    envelope_open_cached(m->env, d->conf->name, identity_box_pk(d->id),
 	    identity_box_sk(d->id), d->keys, &m->payload, &m->plen) != 0 ||
 	    wire_payload_decode(m->payload, m->plen, &m->pl) != 0) {
@@ -835,11 +916,15 @@ op_reply(struct req *q)
 	struct label_error lerr;
 	struct ctl_msg *item = NULL, *to, *ids;
 	struct outmsg *o = NULL;
+	struct envelope_draft dr;
+	struct route rt;
 	uint8_t *body = NULL;
-	size_t blen = 0;
+	size_t blen = 0, ev0;
 	const char *s;
 	char canon[LABEL_FORMAT_MAX], subject[WIRE_SUBJECT_MAX + 1];
 	int r;
+
+	memset(&dr, 0, sizeof(dr));
 
 	if ((r = inbox_open(q, NULL, &m)) != 0)
 		goto out;
@@ -900,15 +985,22 @@ op_reply(struct req *q)
 		r = fail(q, EXIT_INTERNAL, "the store cannot start a write");
 		goto out;
 	}
-	if ((r = parse_outmsg(q, item, o)) == 0 &&
-	    (ids = ctl_msg_add(q->reply, "ids")) != NULL)
-		r = submit(q, o, ids);
+	ev0 = d->nevents;
+	if ((r = parse_outmsg(q, item, o)) == 0) {
+		if ((ids = ctl_msg_add(q->reply, "ids")) == NULL)
+			r = fail(q, EXIT_INTERNAL, "out of memory");
+		else if ((r = seal_outmsg(q, o, &dr, &rt, ids)) == 0)
+			r = sign_and_store(q, &dr, &rt, 1);
+	}
 	outmsg_clear(o);
-	if (r != 0)
+	if (r != 0) {
+		daemon_events_drop(d, ev0);
 		store_savepoint_rollback(d->store);
-	else
+	} else {
 		store_savepoint_release(d->store);
+	}
 out:
+	envelope_draft_free(&dr);
 	if (body != NULL) {
 		secmem_wipe(body, blen);
 		free(body);

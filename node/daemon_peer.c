@@ -509,7 +509,7 @@ handle_envelope(struct daemon *d, struct transport_msg *m,
 		    WIRE_ACK_REJECTED);
 		goto out;
 	}
-	if (envelope_verify(env, origin->keys.sign_pk) != 0) {
+	if (envelope_verify_cached(env, origin->keys.sign_pk, d->keys) != 0) {
 		e = event_for(d, AUDIT_EV_INTEGRITY_FAILURE, info, m->peer,
 		    NULL);
 		if (e != NULL)

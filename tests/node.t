@@ -136,6 +136,24 @@ is "$rc" 2 "a batch line with an unknown member exits 2"
 like "$err" "batch line 3: unknown member 'lable'" "naming the line and the member"
 is "$(printf '%s\n' "$out" | grep -c '^[0-9a-f]\{64\}$')" 0 \
     "nothing of its group of 256 is queued, not even the lines before it"
+# A line the policy refuses (above the next hop's accreditation) stops
+# its request in the node: the audit log records the refusal, and no
+# submission for the line before it, which was not sent.
+submits() {
+	v BE-MFA audit log --event submit | grep -c 'submit'
+}
+denies() {
+	v BE-MFA audit log --event deny | grep -c 'send refused'
+}
+s0=$(submits)
+d0=$(denies)
+head -n 1 "$T/batch" >"$T/bad"
+echo '{"to":"BE-LOW","label":"BE:SECRET","body":"x"}' >>"$T/bad"
+run v BE-MFA send --batch "$T/bad"
+is "$rc" 1 "a batch with a line above the route's accreditation exits 1"
+like "$err" "message 2: refused" "naming the message"
+is "$(submits) $(denies)" "$s0 $((d0 + 1))" \
+    "the audit log has the refusal and no submission for line 1"
 echo '{"to":"BE-DEF","label":"BE:SECRET","body":"\ud800"}' >"$T/bad"
 run v BE-MFA send --batch "$T/bad"
 is "$rc" 2 "a body that is not valid JSON text exits 2"
