@@ -201,6 +201,13 @@ is "$(printf '%s\n' "$out" | grep -o '"recipient":"[A-Z-]*"' | tr '\n' ' ')" \
 run v BE-MFA sent --json "${2:-none}"
 is "$(printf '%s\n' "$out" | grep -o '"recipient":"[A-Z-]*"' | tr '\n' ' ')" \
     '"recipient":"BE-DEF" ' "the next line's message only its own"
+# The two were signed together (one signature for the request); each
+# still verifies alone: the first through the relay BE-DEF to BE-CUTA,
+# the second at BE-DEF.
+wait_for 10 sh -c "\"\$VALISE\" inbox -c \"$FED/BE-CUTA/valise.conf\" --json | grep -q ${1:-none}"
+ok $? "a batch's message reaches BE-CUTA through the relay"
+wait_for 10 sh -c "\"\$VALISE\" inbox -c \"$FED/BE-DEF/valise.conf\" --json | grep -q ${2:-none}"
+ok $? "and its other message BE-DEF"
 
 # Checkpoints go to the peers, which keep them as witnesses for auditors.
 wait_for 15 sh -c "\"\$VALISE\" audit checkpoint -c \"$FED/BE-DEF/valise.conf\" --witness BE-MFA >\"$T/cp\""
