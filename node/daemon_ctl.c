@@ -494,8 +494,8 @@ seal_outmsg(struct req *q, struct outmsg *o, struct envelope_draft *dr,
 		return r;
 	for (i = 0; i < o->nnodes; i++) {
 		rt->hops[i] = o->hops[i];
-		rt->dst[i] = o->hops[i] != NULL ? fed_node(d->fed, o->nodes[i]) :
-		    NULL;
+		rt->dst[i] = o->hops[i] != NULL ?
+		    fed_node(d->fed, o->nodes[i]) : NULL;
 	}
 	rt->nnodes = o->nnodes;
 	rt->prec = o->prec;
